@@ -1,0 +1,5 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("DiffOp.Interop.Ipopt.Tests")]
+[assembly: InternalsVisibleTo("DiffOp.Control")]
+[assembly: InternalsVisibleTo("DiffOp.Control.Tests")]
