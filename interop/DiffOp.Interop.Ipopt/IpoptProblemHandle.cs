@@ -1,0 +1,29 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace DiffOp.Interop.Ipopt;
+
+/// <summary>
+/// Owns one native <c>IpoptProblem</c>; releasing it calls <c>FreeIpoptProblem</c>.
+/// <see cref="LiveCount"/> counts handles that were created and not yet released (leak checks in tests).
+/// </summary>
+public sealed class IpoptProblemHandle : SafeHandleZeroOrMinusOneIsInvalid
+{
+    private static long _liveCount;
+
+    /// <summary>Number of problem handles currently alive in this process.</summary>
+    public static long LiveCount => Interlocked.Read(ref _liveCount);
+
+    /// <summary>Used by the marshaller when a native call returns a new problem.</summary>
+    public IpoptProblemHandle() : base(ownsHandle: true) => Interlocked.Increment(ref _liveCount);
+
+    /// <inheritdoc />
+    protected override bool ReleaseHandle()
+    {
+        IpoptNative.FreeIpoptProblem(handle);
+        Interlocked.Decrement(ref _liveCount);
+        return true;
+    }
+
+    /// <summary>Called when the marshaller created the object but the native call returned null.</summary>
+    internal void MarkNeverOpened() => Interlocked.Decrement(ref _liveCount);
+}

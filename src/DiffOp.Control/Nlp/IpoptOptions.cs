@@ -1,0 +1,51 @@
+namespace DiffOp.Control.Nlp;
+
+/// <summary>
+/// Typed Ipopt settings with the project's defaults. Gradients need an accurate KKT point, hence the
+/// tight default tolerance. Anything not covered here goes through <see cref="Extra"/>, whose values
+/// must be <see cref="string"/>, <see cref="int"/> or <see cref="double"/>; Ipopt validates every name,
+/// and a refused one raises <see cref="IpoptOptionException"/>.
+/// </summary>
+public sealed record IpoptOptions
+{
+    /// <summary>Convergence tolerance on the scaled KKT error (Ipopt <c>tol</c>). Default 1e-8.</summary>
+    public double Tolerance { get; init; } = 1e-8;
+
+    /// <summary>Iteration limit (<c>max_iter</c>). Default 3000.</summary>
+    public int MaxIterations { get; init; } = 3000;
+
+    /// <summary>Console verbosity 0–12 (<c>print_level</c>). Default 0 (silent).</summary>
+    public int PrintLevel { get; init; }
+
+    /// <summary>Barrier update strategy (<c>mu_strategy</c>): "adaptive" (default) or "monotone".</summary>
+    public string MuStrategy { get; init; } = "adaptive";
+
+    /// <summary>Ipopt's linear solver (<c>linear_solver</c>); Debian's build ships "mumps".</summary>
+    public string LinearSolver { get; init; } = "mumps";
+
+    /// <summary>Wall-clock-free CPU time limit in seconds (<c>max_cpu_time</c>); null = Ipopt's default.</summary>
+    public double? MaxCpuTimeSeconds { get; init; }
+
+    /// <summary>Initial barrier parameter for warm starts (<c>mu_init</c>); null = Ipopt's default (0.1).</summary>
+    public double? WarmStartMuInit { get; init; } = 1e-6;
+
+    /// <summary>Further options by Ipopt name.</summary>
+    public IReadOnlyDictionary<string, object> Extra { get; init; } = new Dictionary<string, object>();
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (!(Tolerance > 0) || double.IsInfinity(Tolerance))
+            throw new ArgumentException($"IpoptOptions.Tolerance must be a positive finite number, got {Tolerance}.", nameof(Tolerance));
+        if (MaxIterations < 0)
+            throw new ArgumentException($"IpoptOptions.MaxIterations must be ≥ 0, got {MaxIterations}.", nameof(MaxIterations));
+        if (PrintLevel is < 0 or > 12)
+            throw new ArgumentException($"IpoptOptions.PrintLevel must be in 0..12, got {PrintLevel}.", nameof(PrintLevel));
+        foreach (var (key, value) in Extra)
+        {
+            if (value is not (string or int or double))
+                throw new ArgumentException(
+                    $"IpoptOptions.Extra['{key}'] has type {value?.GetType().Name ?? "null"}; use string, int or double.", nameof(Extra));
+        }
+    }
+}
