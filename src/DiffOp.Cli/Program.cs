@@ -1,1 +1,3 @@
-return 0;
+using DiffOp.Cli;
+
+return DiffOpCli.Run(args, Console.Out, Console.Error);

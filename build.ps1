@@ -1,0 +1,53 @@
+<#
+.SYNOPSIS
+  DiffOp.Native build entry point for Windows/PowerShell users; mirrors ./build.sh.
+.DESCRIPTION
+  ./build.ps1 setup|build|test|demo|bench|pack
+  setup  checks for the .NET SDK and Ipopt (set DIFFOP_IPOPT_PATH to your ipopt-3.dll / ipopt.dll;
+         there is no package to install automatically on Windows)
+  build  dotnet build in Release
+  test   setup, native smoke test when cmake and Ipopt headers are available (set IPOPT_DIR), then dotnet test
+  demo   setup, build, solve HS071 through the diffop CLI
+  bench  BenchmarkDotNet (extra arguments pass through)
+  pack   dotnet pack into artifacts/packages (copy Ipopt's DLLs into native-libs/runtimes/win-x64/native first)
+#>
+param(
+  [Parameter(Position = 0)][ValidateSet('setup', 'build', 'test', 'demo', 'bench', 'pack', 'help')][string]$Command = 'help',
+  [Parameter(ValueFromRemainingArguments = $true)][string[]]$Rest
+)
+$ErrorActionPreference = 'Stop'
+Set-Location $PSScriptRoot
+$Config = if ($env:CONFIG) { $env:CONFIG } else { 'Release' }
+$Results = Join-Path $PSScriptRoot 'artifacts/test-results'
+
+function Invoke-Setup {
+  if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) { throw 'The .NET SDK 10 is not installed (dotnet is not on PATH).' }
+  if ($IsLinux) { & ./build.sh setup; if ($LASTEXITCODE) { exit $LASTEXITCODE }; return }
+  $candidates = @($env:DIFFOP_IPOPT_PATH) + (($env:PATH -split [IO.Path]::PathSeparator) | ForEach-Object { Join-Path $_ 'ipopt-3.dll'; Join-Path $_ 'ipopt.dll' })
+  if (-not ($candidates | Where-Object { $_ -and (Test-Path $_) })) {
+    Write-Warning 'Ipopt was not found: set DIFFOP_IPOPT_PATH to ipopt-3.dll (or put it on PATH). Native tests will be skipped.'
+  }
+}
+function Invoke-Build { dotnet build DiffOp.Native.sln -c $Config --nologo -v quiet; if ($LASTEXITCODE) { exit $LASTEXITCODE } }
+function Invoke-Test {
+  Invoke-Setup
+  Remove-Item -Recurse -Force $Results -ErrorAction SilentlyContinue
+  New-Item -ItemType Directory -Force $Results | Out-Null
+  $rc = 0
+  if ((Get-Command cmake -ErrorAction SilentlyContinue) -and ($IsLinux -or $env:IPOPT_DIR)) {
+    cmake -S cmake -B artifacts/native | Out-Null; cmake --build artifacts/native | Out-Null
+    ctest --test-dir artifacts/native --output-on-failure --output-junit (Join-Path $Results 'ctest.xml'); if ($LASTEXITCODE) { $rc = $LASTEXITCODE }
+  }
+  dotnet test DiffOp.Native.sln -c $Config --nologo --logger trx --logger 'console;verbosity=minimal' --results-directory $Results @Rest
+  if ($LASTEXITCODE) { $rc = $LASTEXITCODE }
+  exit $rc
+}
+switch ($Command) {
+  'setup' { Invoke-Setup }
+  'build' { Invoke-Setup; Invoke-Build }
+  'test' { Invoke-Test }
+  'demo' { Invoke-Setup; Invoke-Build; dotnet run --project src/DiffOp.Cli -c $Config -- solve hs071 }
+  'bench' { Invoke-Setup; dotnet run -c Release --project bench/DiffOp.Benchmarks -- @Rest }
+  'pack' { Invoke-Setup; dotnet pack DiffOp.Native.sln -c Release --nologo -o artifacts/packages }
+  default { Get-Help $PSCommandPath -Detailed }
+}

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# One entry point for DiffOp.Native on Linux: ./build.sh setup|build|test|demo|bench|pack
+#   setup  install what is missing (Ipopt's runtime and headers from Debian; as root only)
+#   build  build the solution in Release (warnings are errors)
+#   test   setup, native smoke test (cmake + ctest), then every NUnit test; results in artifacts/test-results
+#   demo   setup, build, and run a short real computation, printing its result
+#   bench  run the BenchmarkDotNet suite (extra arguments go to BenchmarkDotNet, e.g. --filter '*Symbolic*')
+#   pack   gather Ipopt's runtime into native-libs/ and produce .nupkg files in artifacts/packages
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+ROOT=$(pwd)
+CONFIG=${CONFIG:-Release}
+RESULTS="$ROOT/artifacts/test-results"
+APT_PACKAGES=(coinor-libipopt1v5 coinor-libipopt-dev pkg-config cmake gcc make)
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+ipopt_present() {
+  # runtime (what the .NET code loads) + header and pkg-config file (what the native smoke test builds against)
+  { ldconfig -p 2>/dev/null | grep -q 'libipopt\.so\.1' || [ -e /usr/lib/libipopt.so.1 ] || [ -n "${DIFFOP_IPOPT_PATH:-}" ]; } &&
+    [ -e /usr/include/coin/IpStdCInterface.h ] && command -v pkg-config >/dev/null && pkg-config --exists ipopt &&
+    command -v cmake >/dev/null && command -v cc >/dev/null
+}
+
+cmd_setup() {
+  if ! command -v dotnet >/dev/null; then
+    echo "error: the .NET SDK 10 is not installed (dotnet is not on PATH). Install it from Microsoft's packages for your distribution, then rerun." >&2
+    exit 1
+  fi
+  if ipopt_present; then log "setup: Ipopt $(pkg-config --modversion ipopt) present"; return 0; fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "error: Ipopt's runtime or headers are missing. Install them with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${APT_PACKAGES[*]}" >&2
+    echo "(or point DIFFOP_IPOPT_PATH at an existing libipopt for the .NET code alone)" >&2
+    exit 1
+  fi
+  log "setup: installing ${APT_PACKAGES[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${APT_PACKAGES[@]}" >/dev/null
+  ipopt_present || { echo "error: Ipopt still not usable after installing ${APT_PACKAGES[*]}" >&2; exit 1; }
+  log "setup: Ipopt $(pkg-config --modversion ipopt) installed"
+}
+
+cmd_build() {
+  log "build: dotnet build ($CONFIG)"
+  dotnet build "$ROOT/DiffOp.Native.sln" -c "$CONFIG" --nologo -v quiet -clp:ErrorsOnly
+}
+
+native_smoke() {
+  log "test: native smoke test (cmake + ctest, HS071 through Ipopt's C interface)"
+  cmake -S "$ROOT/cmake" -B "$ROOT/artifacts/native" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$ROOT/artifacts/native" >/dev/null
+  ctest --test-dir "$ROOT/artifacts/native" --output-on-failure --output-junit "$RESULTS/ctest.xml"
+}
+
+cmd_test() {
+  cmd_setup
+  rm -rf "$RESULTS"; mkdir -p "$RESULTS"
+  local rc=0
+  native_smoke || rc=$?
+  log "test: dotnet test ($CONFIG)"
+  dotnet test "$ROOT/DiffOp.Native.sln" -c "$CONFIG" --nologo --logger "trx" --logger "console;verbosity=minimal" \
+    --results-directory "$RESULTS" "$@" || rc=$?
+  return $rc
+}
+
+cmd_demo() {
+  cmd_setup
+  cmd_build
+  log "demo: solving HS071 with Ipopt through the diffop CLI"
+  "$ROOT/diffop" solve hs071
+}
+
+cmd_bench() {
+  cmd_setup
+  dotnet run -c Release --project "$ROOT/bench/DiffOp.Benchmarks" -- "$@"
+}
+
+cmd_pack() {
+  cmd_setup
+  local native="$ROOT/native-libs/runtimes/linux-x64/native"
+  rm -rf "$ROOT/native-libs/runtimes"; mkdir -p "$native"
+  local lib; lib=$(ldconfig -p | awk '/libipopt\.so\.1 /{print $NF; exit}'); lib=${lib:-/usr/lib/libipopt.so.1}
+  log "pack: gathering $lib and its non-glibc dependencies into native-libs/"
+  cp -L "$lib" "$native/libipopt.so.1"
+  ldd "$lib" | awk '/=> \//{print $3}' | while read -r dep; do
+    case "$(basename "$dep")" in
+      libc.so*|libm.so*|libdl.so*|libpthread.so*|librt.so*|ld-linux*|libstdc++.so*|libgcc_s.so*) ;;
+      *) cp -L "$dep" "$native/" ;;
+    esac
+  done
+  if command -v patchelf >/dev/null || { [ "$(id -u)" -eq 0 ] && apt-get install -y -qq patchelf >/dev/null; }; then
+    for f in "$native"/*.so*; do patchelf --set-rpath '$ORIGIN' "$f"; done
+  else
+    log "pack: patchelf not available; the packaged libraries keep their system search path"
+  fi
+  dotnet pack "$ROOT/DiffOp.Native.sln" -c Release --nologo -v quiet -o "$ROOT/artifacts/packages"
+  ls -1 "$ROOT/artifacts/packages"
+}
+
+usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
+
+command=${1:-help}; shift || true
+case "$command" in
+  setup) cmd_setup ;;
+  build) cmd_setup; cmd_build ;;
+  test) cmd_test "$@" ;;
+  demo) cmd_demo ;;
+  bench) cmd_bench "$@" ;;
+  pack) cmd_pack ;;
+  help|-h|--help) usage ;;
+  *) echo "error: unknown command '$command'" >&2; usage >&2; exit 2 ;;
+esac

@@ -1,0 +1,14 @@
+using System.Text.Json;
+
+namespace DiffOp.Cli;
+
+/// <summary>Writes command results as one compact JSON object per line (snake_case names are given explicitly).</summary>
+internal static class JsonOutput
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static void Write(TextWriter output, object value) => output.WriteLine(JsonSerializer.Serialize(value, Options));
+}
