@@ -11,6 +11,7 @@ public sealed partial class Function
     /// </summary>
     /// <param name="workspace">A workspace created by this function's <see cref="CreateWorkspace"/>.</param>
     /// <exception cref="SymbolicException">An output value is NaN or ±∞ and <see cref="FunctionWorkspace.CheckFinite"/> is true.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Evaluate(FunctionWorkspace workspace)
     {
         CheckWorkspace(workspace);
@@ -47,6 +48,7 @@ public sealed partial class Function
     /// <param name="workspace">A workspace created by this function.</param>
     /// <param name="input0">Values of input 0 (length <see cref="InputLength"/>(0)).</param>
     /// <exception cref="SymbolicException">The length of <paramref name="input0"/> is wrong, or an output is non-finite.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Evaluate(FunctionWorkspace workspace, ReadOnlySpan<double> input0)
     {
         CheckWorkspace(workspace);

@@ -39,6 +39,7 @@ public sealed class FunctionWorkspace : IDisposable
 
     /// <summary>The buffer of input i (length <see cref="Function.InputLength"/>); write input values here before evaluating.</summary>
     /// <param name="i">Input index.</param>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public Span<double> Input(int i)
     {
         if ((uint)i >= (uint)(_inputOffsets.Length - 1))
