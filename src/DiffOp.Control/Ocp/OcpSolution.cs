@@ -1,0 +1,138 @@
+using DiffOp.Control.Nlp;
+using DiffOp.Interop.Ipopt;
+
+namespace DiffOp.Control.Ocp;
+
+/// <summary>
+/// The solution of an <see cref="Ocp"/> at given θ, p and x_init: the trajectory ζ*, the multipliers in the
+/// paper's sign convention (L = J − λᵀκ; DESIGN.md §3), the active set, and the solver's status. A failed
+/// solve still returns a solution object whose <see cref="Status"/> says so; <see cref="EnsureSuccess"/>
+/// (called by everything that differentiates it) then throws.
+/// </summary>
+/// <remarks>
+/// Multipliers: κ₋₁ = x₀ − x_init (<see cref="InitialStateMultipliers"/>), κ_t = x_{t+1} − f(x_t,u_t)
+/// (<see cref="DynamicsMultipliers"/>: the PMP costate of x_{t+1}), path rows g ≤ 0 and terminal rows
+/// g_H ≤ 0 (≤ 0 when active), bound rows e_jᵀζ − bound (<see cref="BoundMultipliers"/> = z_L − z_U).
+/// With them, ∇_ζ J − Aᵀλ = 0 over all rows.
+/// </remarks>
+public sealed class OcpSolution
+{
+    internal OcpSolution(Ocp ocp, NlpSolution nlp, double[] theta, double[] context, double[] initialState, ActiveSet activeSet)
+    {
+        Ocp = ocp;
+        Nlp = nlp;
+        Theta = theta;
+        Context = context;
+        InitialState = initialState;
+        ActiveSet = activeSet;
+        var l = ocp.Layout;
+        _paperMultipliers = new double[nlp.ConstraintMultipliers.Length];
+        for (int i = 0; i < _paperMultipliers.Length; i++) _paperMultipliers[i] = -nlp.ConstraintMultipliers[i];   // λ_paper = −λ_ipopt
+        BoundMultipliers = new double[l.VariableCount];
+        for (int j = 0; j < l.VariableCount; j++) BoundMultipliers[j] = nlp.LowerBoundMultipliers[j] - nlp.UpperBoundMultipliers[j];
+    }
+
+    private readonly double[] _paperMultipliers;
+
+    /// <summary>The problem that was solved.</summary>
+    public Ocp Ocp { get; }
+
+    /// <summary>The raw NLP result (Ipopt's multiplier sign), e.g. for warm starts.</summary>
+    public NlpSolution Nlp { get; }
+
+    /// <summary>θ used for this solve.</summary>
+    public IReadOnlyList<double> Theta { get; }
+
+    /// <summary>Context p used for this solve.</summary>
+    public IReadOnlyList<double> Context { get; }
+
+    /// <summary>x_init used for this solve.</summary>
+    public IReadOnlyList<double> InitialState { get; }
+
+    /// <summary>Solver-independent status.</summary>
+    public NlpStatus Status => Nlp.Status;
+
+    /// <summary>Ipopt's return code.</summary>
+    public ApplicationReturnStatus RawStatus => Nlp.RawStatus;
+
+    /// <summary>True when the solve converged (to tol or the acceptable level).</summary>
+    public bool IsSuccess => Nlp.IsSuccess;
+
+    /// <summary>Ipopt iterations.</summary>
+    public int Iterations => Nlp.Iterations;
+
+    /// <summary>Wall time of the solve.</summary>
+    public TimeSpan SolveTime => Nlp.SolveTime;
+
+    /// <summary>J(ζ*; θ).</summary>
+    public double Objective => Nlp.Objective;
+
+    /// <summary>ζ* = (x₀, u₀, …, x_H).</summary>
+    public ReadOnlySpan<double> Trajectory => Nlp.X;
+
+    /// <summary>x*_t, t = 0..H.</summary>
+    public ReadOnlySpan<double> State(int t)
+    {
+        CheckStage(t, Ocp.Horizon, nameof(t));
+        return Nlp.X.AsSpan(Ocp.Layout.StateOffset(t), Ocp.StateCount);
+    }
+
+    /// <summary>u*_t, t = 0..H−1.</summary>
+    public ReadOnlySpan<double> Control(int t)
+    {
+        CheckStage(t, Ocp.Horizon - 1, nameof(t));
+        return Nlp.X.AsSpan(Ocp.Layout.ControlOffset(t), Ocp.ControlCount);
+    }
+
+    /// <summary>λ₋₁: multipliers of x₀ − x_init = 0 (length n).</summary>
+    public ReadOnlySpan<double> InitialStateMultipliers => _paperMultipliers.AsSpan(0, Ocp.StateCount);
+
+    /// <summary>λ_t: multipliers of x_{t+1} − f(x_t,u_t) = 0 (length n), t = 0..H−1; the costate of x_{t+1}.</summary>
+    public ReadOnlySpan<double> DynamicsMultipliers(int t)
+    {
+        CheckStage(t, Ocp.Horizon - 1, nameof(t));
+        return _paperMultipliers.AsSpan(Ocp.Layout.DynamicsRowOffset(t), Ocp.StateCount);
+    }
+
+    /// <summary>Multipliers of the path rows g(x_t,u_t) ≤ 0 (length p), t = 0..H−1; ≤ 0 when active.</summary>
+    public ReadOnlySpan<double> PathMultipliers(int t)
+    {
+        CheckStage(t, Ocp.Horizon - 1, nameof(t));
+        return _paperMultipliers.AsSpan(Ocp.Layout.PathRowOffset(t), Ocp.Layout.PathConstraintCount);
+    }
+
+    /// <summary>Multipliers of the terminal rows g_H(x_H) ≤ 0 (length q); ≤ 0 when active.</summary>
+    public ReadOnlySpan<double> TerminalMultipliers => _paperMultipliers.AsSpan(Ocp.Layout.TerminalRowOffset, Ocp.Layout.TerminalConstraintCount);
+
+    /// <summary>Values g(x*_t,u*_t) of the path rows at stage t.</summary>
+    public ReadOnlySpan<double> PathConstraintValues(int t)
+    {
+        CheckStage(t, Ocp.Horizon - 1, nameof(t));
+        return Nlp.Constraints.AsSpan(Ocp.Layout.PathRowOffset(t), Ocp.Layout.PathConstraintCount);
+    }
+
+    /// <summary>Values g_H(x*_H) of the terminal rows.</summary>
+    public ReadOnlySpan<double> TerminalConstraintValues => Nlp.Constraints.AsSpan(Ocp.Layout.TerminalRowOffset, Ocp.Layout.TerminalConstraintCount);
+
+    /// <summary>All row multipliers in the paper's sign, in NLP row order (<see cref="OcpLayout"/>).</summary>
+    public ReadOnlySpan<double> RowMultipliers => _paperMultipliers;
+
+    /// <summary>Multipliers of the bound rows per ζ entry: z_L − z_U (≥ 0 at an active lower bound, ≤ 0 at an upper).</summary>
+    public double[] BoundMultipliers { get; }
+
+    /// <summary>Active and weakly active inequalities.</summary>
+    public ActiveSet ActiveSet { get; }
+
+    /// <summary>Throws <see cref="SolverException"/> unless the solve succeeded: a failed solution has no gradient.</summary>
+    public OcpSolution EnsureSuccess() => IsSuccess
+        ? this
+        : throw new SolverException(
+            $"The OCP '{Ocp.Name}' solve failed with status {Status} (Ipopt: {RawStatus}) after {Iterations} iterations; " +
+            "its solution cannot be differentiated. Check the problem's feasibility, θ and the start point, or raise the iteration limit.",
+            RawStatus);
+
+    private static void CheckStage(int t, int max, string name)
+    {
+        if ((uint)t > (uint)max) throw new ArgumentOutOfRangeException(name, t, $"Stage must be in 0..{max}.");
+    }
+}

@@ -1,0 +1,78 @@
+using DiffOp.Control.Nlp;
+
+namespace DiffOp.Control.Ocp;
+
+/// <summary>
+/// Solves an <see cref="Ocp"/> with Ipopt for given θ, x_init and context p. Per-solve work is numeric
+/// only: the stage functions were compiled with the Ocp. An instance owns its evaluation workspaces,
+/// so use one solver per thread (Ipopt solves are serialized process-wide anyway; see
+/// <see cref="IpoptConcurrency"/>).
+/// </summary>
+public sealed class OcpSolver
+{
+    private readonly OcpNlp _nlp;
+    private readonly IpoptSolver _ipopt;
+
+    /// <summary>Creates a solver for <paramref name="ocp"/>.</summary>
+    public OcpSolver(Ocp ocp, OcpSolverOptions? options = null)
+    {
+        Ocp = ocp ?? throw new ArgumentNullException(nameof(ocp));
+        Options = options ?? new OcpSolverOptions();
+        Options.Validate();
+        _nlp = new OcpNlp(ocp);
+        _ipopt = new IpoptSolver(Options.Ipopt);
+    }
+
+    /// <summary>The problem.</summary>
+    public Ocp Ocp { get; }
+
+    /// <summary>The settings.</summary>
+    public OcpSolverOptions Options { get; }
+
+    /// <summary>Solves with the initial θ and the default context.</summary>
+    public OcpSolution Solve(ReadOnlySpan<double> initialState) => Solve(Ocp.InitialParameters(), initialState, Ocp.DefaultContext());
+
+    /// <summary>
+    /// Solves from the cold start (every state and control 0 except x₀ = x_init) or from a warm start.
+    /// A failed solve returns a solution whose <see cref="OcpSolution.Status"/> says so.
+    /// </summary>
+    /// <exception cref="ArgumentException">θ, x_init or p has the wrong length or a non-finite entry.</exception>
+    public OcpSolution Solve(ReadOnlySpan<double> theta, ReadOnlySpan<double> initialState, ReadOnlySpan<double> context, OcpWarmStart? warmStart = null)
+    {
+        CheckVector(theta, Ocp.ParameterCount, nameof(theta), "θ (the concatenated parameter blocks)");
+        CheckVector(initialState, Ocp.StateCount, nameof(initialState), "x_init");
+        CheckVector(context, Ocp.ContextCount, nameof(context), "the context p");
+
+        _nlp.SetData(theta, context, initialState);
+        NlpStartPoint start;
+        if (warmStart is null)
+        {
+            var x = new double[Ocp.Layout.VariableCount];
+            initialState.CopyTo(x);
+            start = new NlpStartPoint { X = x };
+        }
+        else
+        {
+            if (warmStart.Start.X.Length != Ocp.Layout.VariableCount)
+                throw new ArgumentException($"The warm start has {warmStart.Start.X.Length} variables; OCP '{Ocp.Name}' has {Ocp.Layout.VariableCount}.", nameof(warmStart));
+            var x = (double[])warmStart.Start.X.Clone();
+            initialState.CopyTo(x);   // x₀ always starts feasible
+            start = warmStart.Start with { X = x };
+        }
+
+        var nlp = _ipopt.Solve(_nlp, start);
+        var active = ActiveSetDetector.Detect(Ocp, nlp, Options);
+        return new OcpSolution(Ocp, nlp, theta.ToArray(), context.ToArray(), initialState.ToArray(), active);
+    }
+
+    private static void CheckVector(ReadOnlySpan<double> v, int expected, string name, string what)
+    {
+        if (v.Length != expected)
+            throw new ArgumentException($"{what} has length {v.Length}; expected {expected}.", name);
+        for (int i = 0; i < v.Length; i++)
+        {
+            if (!double.IsFinite(v[i]))
+                throw new ArgumentException($"{what} has a non-finite entry {v[i]} at index {i}.", name);
+        }
+    }
+}

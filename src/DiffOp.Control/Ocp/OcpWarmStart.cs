@@ -1,0 +1,61 @@
+using DiffOp.Control.Nlp;
+
+namespace DiffOp.Control.Ocp;
+
+/// <summary>
+/// A start point for <c>OcpSolver.Solve</c> built from a previous solution of the same OCP:
+/// <see cref="Same"/> (same initial state, new θ: the training case) or <see cref="Shifted"/> (Step mode:
+/// the plan moved forward one stage, the last stage repeated). Both are primal-dual warm starts.
+/// </summary>
+public sealed class OcpWarmStart
+{
+    private OcpWarmStart(NlpStartPoint start) => Start = start;
+
+    internal NlpStartPoint Start { get; }
+
+    /// <summary>The previous solution as it is (primal and dual).</summary>
+    public static OcpWarmStart Same(OcpSolution previous)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        return new OcpWarmStart(NlpStartPoint.FromSolution(previous.Nlp));
+    }
+
+    /// <summary>
+    /// The previous solution shifted by one stage: (x_t, u_t) ← (x_{t+1}, u_{t+1}), the last control and
+    /// the terminal state repeated; multipliers shifted the same way (the dynamics multipliers of stage 0
+    /// become those of the initial-state rows).
+    /// </summary>
+    public static OcpWarmStart Shifted(OcpSolution previous)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        var l = previous.Ocp.Layout;
+        var s = previous.Nlp;
+        int H = l.Horizon, w = l.StageWidth, n = l.StateCount;
+
+        double[] ShiftVariables(double[] v)
+        {
+            var r = new double[v.Length];
+            Array.Copy(v, w, r, 0, (H - 1) * w);                        // z_t ← z_{t+1}, t < H−1
+            Array.Copy(v, l.StateOffset(H), r, l.StateOffset(H - 1), n); // x_{H−1} ← x_H
+            Array.Copy(v, l.ControlOffset(H - 1), r, l.ControlOffset(H - 1), l.ControlCount); // u_{H−1} repeated
+            Array.Copy(v, l.StateOffset(H), r, l.StateOffset(H), n);     // x_H repeated
+            return r;
+        }
+
+        var lambda = s.ConstraintMultipliers;
+        var shifted = new double[lambda.Length];
+        Array.Copy(lambda, l.DynamicsRowOffset(0), shifted, 0, n);      // initial rows ← costate of x₁
+        int stageRows = l.StageRowCount;
+        Array.Copy(lambda, l.PathRowOffset(1), shifted, l.PathRowOffset(0), (H - 1) * stageRows);
+        Array.Copy(lambda, l.PathRowOffset(H - 1), shifted, l.PathRowOffset(H - 1), stageRows);
+        Array.Copy(lambda, l.TerminalRowOffset, shifted, l.TerminalRowOffset, l.TerminalConstraintCount);
+
+        return new OcpWarmStart(new NlpStartPoint
+        {
+            X = ShiftVariables(s.X),
+            ConstraintMultipliers = shifted,
+            LowerBoundMultipliers = ShiftVariables(s.LowerBoundMultipliers),
+            UpperBoundMultipliers = ShiftVariables(s.UpperBoundMultipliers),
+        });
+    }
+}
