@@ -70,6 +70,8 @@ cmd_demo() {
   cmd_build
   log "demo: solving HS071 with Ipopt through the diffop CLI"
   "$ROOT/diffop" solve hs071
+  log "demo: solving a box-constrained LQR policy problem (H = 8): trajectory, costates, active set"
+  "$ROOT/diffop" solve boxlqr
 }
 
 cmd_bench() {

@@ -42,6 +42,39 @@ public class SolveCommandTests
         Assert.That(output, Does.Contain("17.0140"));
     }
 
+    [TestCase("lqr", 8)]
+    [TestCase("boxlqr", 5)]
+    [Category("Native")]
+    public void SolveOcpJson_PrintsTrajectoryShape(string problem, int horizon)
+    {
+        if (!IpoptLibrary.IsAvailable()) Assert.Ignore("Ipopt is not installed here.");
+        var (code, output, _) = Run("solve", problem, "--horizon", horizon.ToString(), "--json");
+
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success));
+        using var doc = JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        Assert.That(root.GetProperty("problem").GetString(), Is.EqualTo(problem));
+        Assert.That(root.GetProperty("status").GetString(), Is.EqualTo("Solve_Succeeded"));
+        Assert.That(root.GetProperty("states").GetArrayLength(), Is.EqualTo(horizon + 1));
+        Assert.That(root.GetProperty("controls").GetArrayLength(), Is.EqualTo(horizon));
+        Assert.That(root.GetProperty("states")[0].GetArrayLength(), Is.EqualTo(3));
+        Assert.That(root.GetProperty("controls")[0].GetArrayLength(), Is.EqualTo(2));
+        Assert.That(root.GetProperty("states")[0][0].GetDouble(), Is.EqualTo(DiffOp.Control.Ocp.Samples.LqrSamples.InitialState[0]));
+        if (problem == "boxlqr")
+        {
+            foreach (var u in root.GetProperty("controls").EnumerateArray())
+                foreach (var v in u.EnumerateArray()) Assert.That(Math.Abs(v.GetDouble()), Is.LessThanOrEqualTo(0.5 + 1e-7));
+        }
+    }
+
+    [Test]
+    public void SolveWithZeroHorizon_IsUsageError()
+    {
+        var (code, _, err) = Run("solve", "lqr", "--horizon", "0");
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(err, Does.Contain("--horizon must be at least 1"));
+    }
+
     [Test]
     public void SolveUnknownProblem_IsUsageErrorListingChoices()
     {
