@@ -3,7 +3,8 @@ using System.Numerics;
 namespace DiffOp.Environments.Voltage;
 
 /// <summary>
-/// AC power flow of a radial feeder by the backward/forward sweep, in per-unit with complex voltages.
+/// AC power flow of a radial feeder in per-unit with complex voltages: backward/forward sweep, with a
+/// damped Newton–Raphson fallback (<see cref="PowerFlowOptions.Method"/>).
 /// Bus 0 is the slack (1.0∠0° p.u.); every other bus is a PQ bus with a constant power injection.
 /// </summary>
 /// <remarks>
@@ -13,6 +14,10 @@ namespace DiffOp.Environments.Voltage;
 /// complex voltage update is below <see cref="PowerFlowOptions.Tolerance"/>. A solve that hits the
 /// iteration cap, or whose iterates leave the band [MinVoltage, MaxVoltage] or become non-finite, is
 /// reported through <see cref="PowerFlowResult.Status"/> and the output voltages are set to NaN.</para>
+/// <para>The sweep stops contracting close to the maximum loadability although a solution still exists;
+/// with <see cref="PowerFlowMethod.Automatic"/> a failed sweep is therefore re-solved by Newton–Raphson
+/// from a flat start (polar form, step halving on the largest power mismatch), which either converges or
+/// reports that the mismatch cannot be reduced (no solution).</para>
 /// <para>All buffers are allocated by the constructor; <see cref="Solve"/> allocates nothing. An
 /// instance is not thread-safe: use one per rollout worker.</para>
 /// </remarks>
@@ -26,6 +31,7 @@ public sealed class PowerFlow
     private readonly Complex[] _voltage;
     private readonly Complex[] _power;
     private readonly Complex[] _branchCurrent;
+    private readonly NewtonRaphsonPowerFlow _newton;
 
     /// <summary>Creates a solver for the IEEE 13-bus feeder (<see cref="Ieee13BusFeeder"/>).</summary>
     /// <param name="options">Numerical settings; null = <see cref="PowerFlowOptions.Default"/>.</param>
@@ -92,6 +98,7 @@ public sealed class PowerFlow
         _voltage = new Complex[busCount];
         _power = new Complex[busCount];
         _branchCurrent = new Complex[busCount];
+        _newton = new NewtonRaphsonPowerFlow(busCount, branches);
     }
 
     /// <summary>Number of buses n.</summary>
@@ -122,13 +129,25 @@ public sealed class PowerFlow
             _voltage[k] = Complex.One;
         }
 
-        var result = SweepUntilConverged();
-        for (int k = 0; k < _busCount; k++)
+        int sweeps = 0;
+        if (Options.Method != PowerFlowMethod.NewtonRaphson)
         {
-            voltageMagnitudes[k] = result.Converged ? _voltage[k].Magnitude : double.NaN;
+            var result = SweepUntilConverged();
+            if (result.Converged || Options.Method == PowerFlowMethod.BackwardForwardSweep)
+            {
+                for (int k = 0; k < _busCount; k++)
+                {
+                    voltageMagnitudes[k] = result.Converged ? _voltage[k].Magnitude : double.NaN;
+                }
+
+                return result;
+            }
+
+            sweeps = result.Iterations;
         }
 
-        return result;
+        var newton = _newton.Solve(_power, Options, voltageMagnitudes);
+        return newton with { Iterations = newton.Iterations + sweeps };
     }
 
     private PowerFlowResult SweepUntilConverged()
@@ -161,9 +180,9 @@ public sealed class PowerFlow
                 int k = _order[i];
                 var updated = _voltage[_parent[k]] - (_impedance[k] * _branchCurrent[k]);
                 double change = (updated - _voltage[k]).Magnitude;
-                if (!(change <= mismatch))
+                if (!(change <= mismatch) && !double.IsNaN(mismatch))
                 {
-                    mismatch = change; // also propagates NaN
+                    mismatch = change; // a NaN sticks
                 }
 
                 _voltage[k] = updated;
@@ -176,16 +195,16 @@ public sealed class PowerFlow
 
             if (outOfRange || !double.IsFinite(mismatch))
             {
-                return new PowerFlowResult(PowerFlowStatus.Diverged, iteration, mismatch);
+                return new PowerFlowResult(PowerFlowStatus.Diverged, iteration, mismatch, PowerFlowMethod.BackwardForwardSweep);
             }
 
             if (mismatch < tolerance)
             {
-                return new PowerFlowResult(PowerFlowStatus.Converged, iteration, mismatch);
+                return new PowerFlowResult(PowerFlowStatus.Converged, iteration, mismatch, PowerFlowMethod.BackwardForwardSweep);
             }
         }
 
-        return new PowerFlowResult(PowerFlowStatus.IterationLimit, Options.MaxIterations, mismatch);
+        return new PowerFlowResult(PowerFlowStatus.IterationLimit, Options.MaxIterations, mismatch, PowerFlowMethod.BackwardForwardSweep);
     }
 
     private static int[] BuildOrder(int busCount, int[] parent)

@@ -3,15 +3,20 @@ namespace DiffOp.Environments.Voltage;
 /// <summary>Numerical settings of the <see cref="PowerFlow"/> backward/forward sweep.</summary>
 public sealed record PowerFlowOptions
 {
+    /// <summary>The algorithm. Default <see cref="PowerFlowMethod.Automatic"/> (sweep, then Newton–Raphson if the sweep fails).</summary>
+    public PowerFlowMethod Method { get; init; } = PowerFlowMethod.Automatic;
+
     /// <summary>
-    /// Convergence tolerance on the largest complex bus-voltage change between two sweeps, in p.u.
+    /// Convergence tolerance, in p.u.: on the largest complex bus-voltage change between two sweeps
+    /// (backward/forward sweep) or on the largest active/reactive power mismatch (Newton–Raphson).
     /// Default 1e-10. Must be positive and finite.
     /// </summary>
     public double Tolerance { get; init; } = 1e-10;
 
     /// <summary>
-    /// Iteration cap: the solve stops with <see cref="PowerFlowStatus.IterationLimit"/> after this many
-    /// sweeps. Default 200 (well-posed cases of the 13-bus feeder need about 5–30). Must be ≥ 1.
+    /// Iteration cap of each algorithm (sweeps, or Newton steps): a solve stops with
+    /// <see cref="PowerFlowStatus.IterationLimit"/> after this many. Default 200 (the sweep needs about
+    /// 5–30 on ordinary cases of the 13-bus feeder, Newton–Raphson about 3–10). Must be ≥ 1.
     /// </summary>
     public int MaxIterations { get; init; } = 200;
 
@@ -27,13 +32,18 @@ public sealed record PowerFlowOptions
     /// </summary>
     public double MaxVoltage { get; init; } = 10.0;
 
-    /// <summary>The defaults (tolerance 1e-10, 200 sweeps, divergence band [0.1, 10] p.u.).</summary>
+    /// <summary>The defaults (automatic method, tolerance 1e-10, 200 iterations, divergence band [0.1, 10] p.u.).</summary>
     public static PowerFlowOptions Default { get; } = new();
 
     /// <summary>Checks every field; throws <see cref="ArgumentException"/> naming the first bad one.</summary>
     /// <exception cref="ArgumentException">A field is non-finite or out of range.</exception>
     public void Validate()
     {
+        if (!Enum.IsDefined(Method))
+        {
+            throw new ArgumentException($"PowerFlowOptions.Method must be one of {string.Join(", ", Enum.GetNames<PowerFlowMethod>())}, got {(int)Method}.", nameof(Method));
+        }
+
         if (!double.IsFinite(Tolerance) || Tolerance <= 0)
         {
             throw new ArgumentException($"PowerFlowOptions.Tolerance must be positive and finite, got {Tolerance}.", nameof(Tolerance));

@@ -11,7 +11,8 @@ public enum PowerFlowStatus
 
     /// <summary>
     /// The iterates left the plausible range (a voltage magnitude outside the configured band, or a NaN /
-    /// infinity): typically a loading beyond the feeder's maximum transfer, for which no solution exists.
+    /// infinity), the Newton–Raphson Jacobian became singular, or its damped step could no longer reduce
+    /// the mismatch: typically a loading beyond the feeder's maximum transfer, for which no solution exists.
     /// </summary>
     Diverged = 2,
 }

@@ -107,6 +107,53 @@ public sealed record VoltageSettings
         }
     }
 
+    /// <summary>Value equality, comparing the bound and weight vectors element by element.</summary>
+    /// <param name="other">The settings to compare with.</param>
+    /// <returns>True when every setting is equal.</returns>
+    public bool Equals(VoltageSettings? other)
+        => other is not null
+            && EpisodeLength == other.EpisodeLength
+            && SameValues(ReactivePowerMin, other.ReactivePowerMin)
+            && SameValues(ReactivePowerMax, other.ReactivePowerMax)
+            && SameValues(CostWeights, other.CostWeights)
+            && PowerFlowTolerance.Equals(other.PowerFlowTolerance)
+            && PowerFlowMaxIterations == other.PowerFlowMaxIterations
+            && PowerFlowFailureCost.Equals(other.PowerFlowFailureCost);
+
+    /// <summary>A hash consistent with <see cref="Equals(VoltageSettings?)"/>.</summary>
+    /// <returns>The hash code.</returns>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(EpisodeLength);
+        foreach (var list in new[] { ReactivePowerMin, ReactivePowerMax, CostWeights })
+        {
+            foreach (var value in list ?? [])
+            {
+                hash.Add(value);
+            }
+        }
+
+        hash.Add(PowerFlowTolerance);
+        hash.Add(PowerFlowMaxIterations);
+        hash.Add(PowerFlowFailureCost);
+        return hash.ToHashCode();
+    }
+
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"EpisodeLength = {EpisodeLength}, ReactivePowerMin = [{Join(ReactivePowerMin)}], ReactivePowerMax = [{Join(ReactivePowerMax)}], ");
+        builder.Append($"CostWeights = [{Join(CostWeights)}], PowerFlowTolerance = {PowerFlowTolerance}, PowerFlowMaxIterations = {PowerFlowMaxIterations}, ");
+        builder.Append($"PowerFlowFailureCost = {PowerFlowFailureCost}");
+        return true;
+    }
+
+    private static string Join(IReadOnlyList<double>? values)
+        => values is null ? "null" : string.Join(", ", values.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    private static bool SameValues(IReadOnlyList<double>? a, IReadOnlyList<double>? b)
+        => ReferenceEquals(a, b) || (a is not null && b is not null && a.SequenceEqual(b));
+
     private static void CheckVector(IReadOnlyList<double>? values, string name)
     {
         if (values is null || values.Count != 3)

@@ -68,10 +68,76 @@ public class PowerFlowTests
         Assert.That(v, Has.All.NaN);
     }
 
+    [TestCase(PowerFlowMethod.BackwardForwardSweep)]
+    [TestCase(PowerFlowMethod.NewtonRaphson)]
+    public void Solve_EachMethodAlone_MatchesCaseAAndCaseB(PowerFlowMethod method)
+    {
+        var pf = new PowerFlow(new PowerFlowOptions { Method = method });
+        var (p, q) = Injections();
+        p[2] = 2; p[7] = 3; p[9] = 1;
+        var v = new double[13];
+        var r = pf.Solve(p, q, v);
+        Assert.That(r.Converged && r.Method == method, Is.True, r.ToString());
+        Assert.That(v, Is.EqualTo(CaseA).Within(1e-6));
+        q[2] = -1; q[7] = -1; q[9] = -0.5;
+        r = pf.Solve(p, q, v);
+        Assert.That(r.Converged && r.Method == method, Is.True, r.ToString());
+        Assert.That(v, Is.EqualTo(CaseB).Within(1e-6));
+    }
+
+    [TestCase(PowerFlowMethod.Automatic)]
+    [TestCase(PowerFlowMethod.BackwardForwardSweep)]
+    [TestCase(PowerFlowMethod.NewtonRaphson)]
+    public void Solve_AbsorbingMinus30MvarAtBus7_EveryMethodReportsNonConvergence(PowerFlowMethod method)
+    {
+        var pf = new PowerFlow(new PowerFlowOptions { Method = method });
+        var (p, q) = Injections();
+        q[7] = -30;
+        var v = new double[13];
+        var r = pf.Solve(p, q, v);
+        Assert.That(r.Converged, Is.False, r.ToString());
+        Assert.That(v, Has.All.NaN);
+    }
+
+    [Test]
+    public void Solve_NearMaximumLoadability_SweepStallsButAutomaticSolvesByNewton()
+    {
+        // Absorbing 4.91 MVAr at bus 7 is just inside the nose of the PV curve: the sweep contracts too
+        // slowly to converge within the cap, Newton–Raphson converges in a few steps.
+        var (p, q) = Injections();
+        q[7] = -4.91;
+        var vSweep = new double[13];
+        var vNewton = new double[13];
+        var vAuto = new double[13];
+        var sweep = new PowerFlow(new PowerFlowOptions { Method = PowerFlowMethod.BackwardForwardSweep }).Solve(p, q, vSweep);
+        var newton = new PowerFlow(new PowerFlowOptions { Method = PowerFlowMethod.NewtonRaphson }).Solve(p, q, vNewton);
+        var auto = new PowerFlow().Solve(p, q, vAuto);
+        Assert.That(sweep.Converged, Is.False, sweep.ToString());
+        Assert.That(newton.Converged, Is.True, newton.ToString());
+        Assert.That(auto.Converged, Is.True, auto.ToString());
+        Assert.That(auto.Method, Is.EqualTo(PowerFlowMethod.NewtonRaphson));
+        Assert.That(auto.Iterations, Is.GreaterThan(newton.Iterations));
+        Assert.That(vAuto, Is.EqualTo(vNewton));
+        Assert.That(vNewton[7], Is.LessThan(0.6)); // deep voltage sag, still a valid solution
+    }
+
+    [Test]
+    public void Solve_SweepAndNewton_AgreeOnNearNoseCase()
+    {
+        var (p, q) = Injections();
+        p[2] = -2; p[9] = -1;
+        q[7] = -3.5;
+        var a = new double[13];
+        var b = new double[13];
+        Assert.That(new PowerFlow(new PowerFlowOptions { Method = PowerFlowMethod.BackwardForwardSweep }).Solve(p, q, a).Converged, Is.True);
+        Assert.That(new PowerFlow(new PowerFlowOptions { Method = PowerFlowMethod.NewtonRaphson }).Solve(p, q, b).Converged, Is.True);
+        Assert.That(a, Is.EqualTo(b).Within(1e-8));
+    }
+
     [Test]
     public void Solve_IterationCapOfOne_ReportsIterationLimit()
     {
-        var pf = new PowerFlow(new PowerFlowOptions { MaxIterations = 1 });
+        var pf = new PowerFlow(new PowerFlowOptions { MaxIterations = 1, Method = PowerFlowMethod.BackwardForwardSweep });
         var (p, q) = Injections();
         p[2] = 2; p[7] = 3; p[9] = 1;
         var v = new double[13];
@@ -116,13 +182,18 @@ public class PowerFlowTests
         var v = new double[13];
         var absorbing = new double[13];
         absorbing[7] = -30;
+        var nearNose = new double[13];
+        nearNose[7] = -4.91;
+        var noP = new double[13];
         pf.Solve(p, q, v);
         pf.Solve(p, absorbing, v);
+        pf.Solve(noP, nearNose, v);
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 100; i++)
         {
             pf.Solve(p, q, v);
             pf.Solve(p, absorbing, v);
+            pf.Solve(noP, nearNose, v);
         }
 
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
