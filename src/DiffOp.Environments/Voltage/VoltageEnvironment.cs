@@ -14,7 +14,8 @@ namespace DiffOp.Environments.Voltage;
 /// (v_i² + v0_i² − 2) with v after q (negative is good; q = 0 costs exactly 0).</para>
 /// <para>An episode lasts <see cref="VoltageSettings.EpisodeLength"/> steps. A power flow without
 /// solution (including one caused by a non-finite control) ends the episode with
-/// <see cref="StepResult.Failed"/> = true and cost <see cref="VoltageSettings.PowerFlowFailureCost"/>;
+/// <see cref="StepResult.Failed"/> = true and cost <see cref="VoltageSettings.PowerFlowFailureCostPerStep"/> times
+/// the number of steps left (counting the failing one);
 /// the returned state then holds the clipped q and the last valid v. <see cref="Step"/> allocates
 /// nothing. Not thread-safe: one instance per rollout worker.</para>
 /// </remarks>
@@ -125,7 +126,7 @@ public sealed class VoltageEnvironment : IEnvironment
     /// <summary>
     /// Applies the reactive-power increment u (MVAr, length 3): q ← clip(q + u, box), solves the power flow,
     /// writes x = [v, q, v0] and returns F(q). A power flow without solution returns
-    /// <see cref="VoltageSettings.PowerFlowFailureCost"/> with Failed = Done = true.
+    /// <see cref="VoltageSettings.PowerFlowFailureCostPerStep"/> × (T − t + 1) with Failed = Done = true.
     /// </summary>
     /// <param name="control">The increment u (length 3).</param>
     /// <param name="nextState">Receives the next state (length 9).</param>
@@ -151,7 +152,8 @@ public sealed class VoltageEnvironment : IEnvironment
         {
             _active = false;
             WriteState(nextState);
-            return new StepResult(Settings.PowerFlowFailureCost, Done: true, Failed: true);
+            int stepsLeft = Settings.EpisodeLength - _step + 1;
+            return new StepResult(Settings.PowerFlowFailureCostPerStep * stepsLeft, Done: true, Failed: true);
         }
 
         bool done = _step >= Settings.EpisodeLength;

@@ -8,8 +8,8 @@ namespace DiffOp.Environments.Voltage;
 /// <remarks>
 /// A step whose power flow has no solution counts the scenario in
 /// <see cref="VoltageEvaluationResult.PowerFlowFailures"/>; that step and every remaining step of the
-/// scenario are charged <see cref="VoltageSettings.PowerFlowFailureCost"/> (so failing is never cheaper
-/// than continuing), and its steady-state cost is that penalty.
+/// scenario are charged <see cref="VoltageSettings.PowerFlowFailureCostPerStep"/> (discounted like F, so
+/// failing is never cheaper than continuing), and its steady-state cost is that penalty.
 /// </remarks>
 public sealed class VoltageEvaluation
 {
@@ -80,19 +80,20 @@ public sealed class VoltageEvaluation
                 Array.Clear(u);
                 controller(state, u);
                 var r = env.Step(u, next);
-                last = r.Cost;
-                sum += weight * r.Cost;
                 if (r.Failed)
                 {
                     failures++;
-                    for (int rest = t + 1; rest <= Steps; rest++)
+                    last = Settings.PowerFlowFailureCostPerStep;
+                    for (int rest = t; rest <= Steps; rest++, weight *= Discount)
                     {
-                        weight *= Discount;
-                        sum += weight * r.Cost;
+                        sum += weight * last;
                     }
 
                     break;
                 }
+
+                last = r.Cost;
+                sum += weight * r.Cost;
 
                 (state, next) = (next, state);
             }

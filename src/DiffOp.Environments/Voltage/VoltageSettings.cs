@@ -35,14 +35,15 @@ public sealed record VoltageSettings
     public int PowerFlowMaxIterations { get; init; } = 200;
 
     /// <summary>
-    /// Stage cost charged for a step whose power flow has no solution (the episode then ends with
-    /// <see cref="DiffOp.Learning.StepResult.Failed"/> = true). Default 10, far above any reachable F(q)
-    /// (|F| stays below about 1 per step inside the box) and above the best possible remaining
-    /// return of a 30-step episode, so a failure is never preferable to any feasible trajectory.
-    /// Must be finite. <see cref="VoltageEvaluation"/> also charges it for every remaining step of a
-    /// failed evaluation scenario.
+    /// Penalty per step for a power flow without solution. The failing step costs this value times the
+    /// number of steps the episode still had (counting the failing step, i.e. T − t + 1 at step t), the
+    /// episode then ends with <see cref="DiffOp.Learning.StepResult.Failed"/> = true; so failing is charged
+    /// as if every remaining step cost the penalty. Default 2.5, above the largest F(q) reachable in the
+    /// training box (about 1.97 over scenarios 0..499), so a failure is never cheaper than any feasible
+    /// continuation. <see cref="VoltageEvaluation"/> charges it (discounted) for every remaining step.
+    /// Must be finite.
     /// </summary>
-    public double PowerFlowFailureCost { get; init; } = 10.0;
+    public double PowerFlowFailureCostPerStep { get; init; } = 2.5;
 
     /// <summary>The training preset (all defaults): q box [−1.5, 1.5] × [−1.4, 1.4] × [−1.0, 1.0] MVAr.</summary>
     public static VoltageSettings Training { get; } = new();
@@ -101,9 +102,9 @@ public sealed record VoltageSettings
             throw new ArgumentException($"VoltageSettings.PowerFlowMaxIterations must be at least 1, got {PowerFlowMaxIterations}.", nameof(PowerFlowMaxIterations));
         }
 
-        if (!double.IsFinite(PowerFlowFailureCost))
+        if (!double.IsFinite(PowerFlowFailureCostPerStep))
         {
-            throw new ArgumentException($"VoltageSettings.PowerFlowFailureCost must be finite, got {PowerFlowFailureCost}.", nameof(PowerFlowFailureCost));
+            throw new ArgumentException($"VoltageSettings.PowerFlowFailureCostPerStep must be finite, got {PowerFlowFailureCostPerStep}.", nameof(PowerFlowFailureCostPerStep));
         }
     }
 
@@ -118,7 +119,7 @@ public sealed record VoltageSettings
             && SameValues(CostWeights, other.CostWeights)
             && PowerFlowTolerance.Equals(other.PowerFlowTolerance)
             && PowerFlowMaxIterations == other.PowerFlowMaxIterations
-            && PowerFlowFailureCost.Equals(other.PowerFlowFailureCost);
+            && PowerFlowFailureCostPerStep.Equals(other.PowerFlowFailureCostPerStep);
 
     /// <summary>A hash consistent with <see cref="Equals(VoltageSettings?)"/>.</summary>
     /// <returns>The hash code.</returns>
@@ -136,7 +137,7 @@ public sealed record VoltageSettings
 
         hash.Add(PowerFlowTolerance);
         hash.Add(PowerFlowMaxIterations);
-        hash.Add(PowerFlowFailureCost);
+        hash.Add(PowerFlowFailureCostPerStep);
         return hash.ToHashCode();
     }
 
@@ -144,7 +145,7 @@ public sealed record VoltageSettings
     {
         builder.Append($"EpisodeLength = {EpisodeLength}, ReactivePowerMin = [{Join(ReactivePowerMin)}], ReactivePowerMax = [{Join(ReactivePowerMax)}], ");
         builder.Append($"CostWeights = [{Join(CostWeights)}], PowerFlowTolerance = {PowerFlowTolerance}, PowerFlowMaxIterations = {PowerFlowMaxIterations}, ");
-        builder.Append($"PowerFlowFailureCost = {PowerFlowFailureCost}");
+        builder.Append($"PowerFlowFailureCostPerStep = {PowerFlowFailureCostPerStep}");
         return true;
     }
 

@@ -132,15 +132,16 @@ public class VoltageEnvironmentTests
         var settings = VoltageSettings.Training with
         {
             ReactivePowerMin = [-40.0, -40.0, -40.0],
-            PowerFlowFailureCost = 7.5,
+            PowerFlowFailureCostPerStep = 7.5,
         };
         var env = new VoltageEnvironment(settings);
         var x = new double[9];
         env.Reset(0, x);
+        env.Step(new double[3], x);
         var r = env.Step(new[] { 0.0, -30.0, 0.0 }, x);
         Assert.That(r.Failed, Is.True);
         Assert.That(r.Done, Is.True);
-        Assert.That(r.Cost, Is.EqualTo(7.5));
+        Assert.That(r.Cost, Is.EqualTo(7.5 * 29), "penalty per step × steps left (T − t + 1 = 30 − 2 + 1)");
         Assert.That(env.LastPowerFlow.Converged, Is.False);
         Assert.That(x, Has.All.Matches<double>(double.IsFinite));
         Assert.Throws<InvalidOperationException>(() => env.Step(new double[3], x));
@@ -154,7 +155,7 @@ public class VoltageEnvironmentTests
         env.Reset(0, x);
         var r = env.Step(new[] { double.NaN, 0, 0 }, x);
         Assert.That(r.Failed, Is.True);
-        Assert.That(r.Cost, Is.EqualTo(VoltageSettings.Training.PowerFlowFailureCost));
+        Assert.That(r.Cost, Is.EqualTo(30 * VoltageSettings.Training.PowerFlowFailureCostPerStep));
     }
 
     [Test]

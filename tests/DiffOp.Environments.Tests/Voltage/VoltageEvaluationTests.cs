@@ -28,11 +28,14 @@ public class VoltageEvaluationTests
     [Test]
     public void Run_FailingController_CountsFailuresAndChargesPenalty()
     {
-        var settings = VoltageSettings.Evaluation with { ReactivePowerMin = [-40.0, -40.0, -40.0], PowerFlowFailureCost = 2.0 };
-        var r = new VoltageEvaluation(settings, scenarios: 3, steps: 5).Run((_, u) => u.Fill(-30.0));
+        var settings = VoltageSettings.Evaluation with { ReactivePowerMin = [-40.0, -40.0, -40.0], PowerFlowFailureCostPerStep = 2.0 };
+        int step = 0;
+        var r = new VoltageEvaluation(settings, scenarios: 3, steps: 5).Run(
+            (_, u) => u.Fill(++step % 5 == 2 ? -30.0 : 0.0), // do nothing at step 1, fail at step 2
+            _ => step = 0);
         Assert.That(r.PowerFlowFailures, Is.EqualTo(3));
         Assert.That(r.SteadyStateCost, Is.EqualTo(2.0));
-        double expected = 2.0 * Enumerable.Range(1, 5).Sum(t => Math.Pow(0.99, t));
+        double expected = 2.0 * Enumerable.Range(2, 4).Sum(t => Math.Pow(0.99, t)); // F(q = 0) = 0 at step 1
         Assert.That(r.TransientCost, Is.EqualTo(expected).Within(1e-12));
     }
 

@@ -16,7 +16,11 @@ public class VoltageSettingsTests
         Assert.That(train.ReactivePowerMax, Is.EqualTo(new[] { 1.5, 1.4, 1.0 }));
         Assert.That(eval.ReactivePowerMin, Is.EqualTo(new[] { -1.5, -1.4, -1.0 }));
         Assert.That(eval.ReactivePowerMax, Is.EqualTo(new[] { 1.5, 1.4, 0.6 }));
+        Assert.That(train.PowerFlowFailureCostPerStep, Is.EqualTo(2.5));
         Assert.That(new VoltageSettings(), Is.EqualTo(train));
+        Assert.That(eval, Is.Not.EqualTo(train));
+        Assert.That(train with { ReactivePowerMax = [1.5, 1.4, 0.6] }, Is.EqualTo(eval));
+        Assert.That(eval.ToString(), Does.Contain("ReactivePowerMax = [1.5, 1.4, 0.6]"));
         Assert.DoesNotThrow(train.Validate);
         Assert.DoesNotThrow(eval.Validate);
     }
@@ -34,7 +38,7 @@ public class VoltageSettingsTests
         yield return new TestCaseData(s with { CostWeights = [0.1, double.NaN, 0.1] }, "CostWeights[1] must be finite").SetName("C NaN");
         yield return new TestCaseData(s with { PowerFlowTolerance = 0 }, "PowerFlowTolerance").SetName("tolerance 0");
         yield return new TestCaseData(s with { PowerFlowMaxIterations = 0 }, "PowerFlowMaxIterations").SetName("cap 0");
-        yield return new TestCaseData(s with { PowerFlowFailureCost = double.NaN }, "PowerFlowFailureCost").SetName("penalty NaN");
+        yield return new TestCaseData(s with { PowerFlowFailureCostPerStep = double.NaN }, "PowerFlowFailureCostPerStep").SetName("penalty NaN");
     }
 
     [TestCaseSource(nameof(BadSettings))]
