@@ -29,6 +29,20 @@ public class VoltageEnvironmentTests
     }
 
     [Test]
+    public void Reset_AgreesWithVoltageScenarioGenerate()
+    {
+        var env = new VoltageEnvironment();
+        var x = new double[9];
+        for (int seed = 0; seed < 50; seed++)
+        {
+            env.Reset(seed, x);
+            var scenario = VoltageScenario.Generate(seed);
+            Assert.That(env.ScenarioKind, Is.EqualTo(scenario.Kind));
+            Assert.That(x[6..], Is.EqualTo(scenario.InitialVoltages));
+        }
+    }
+
+    [Test]
     public void Step_ZeroControl_CostIsExactlyZeroForScenarios0To19()
     {
         foreach (var settings in new[] { VoltageSettings.Training, VoltageSettings.Evaluation })
