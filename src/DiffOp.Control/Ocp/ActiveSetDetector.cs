@@ -4,8 +4,9 @@ namespace DiffOp.Control.Ocp;
 
 /// <summary>
 /// Classifies every inequality at an NLP solution of a transcribed OCP (DESIGN.md §3, SENSITIVITY.md §4):
-/// active when |slack| ≤ tol_active and |multiplier| &gt; tol_mult; weakly active when |slack| ≤ tol_active
-/// and |multiplier| ≤ tol_mult. Deciding on the slack alone would turn near-active rows into equalities.
+/// active when |slack| ≤ tol_active, |multiplier| &gt; tol_mult and |multiplier| ≥ ratio·|slack|; otherwise weakly active when both |slack|
+/// and |multiplier| are at most tol_weak (an interior-point method leaves both near √μ at a weakly active
+/// constraint). Deciding on the slack alone would turn near-active rows into equalities.
 /// </summary>
 internal static class ActiveSetDetector
 {
@@ -17,8 +18,10 @@ internal static class ActiveSetDetector
 
         void Classify(ActiveConstraint c)
         {
-            if (Math.Abs(c.Slack) > o.ActiveSlackTolerance) return;
-            (Math.Abs(c.Multiplier) > o.ActiveMultiplierTolerance ? active : weak).Add(c);
+            double slack = Math.Abs(c.Slack), multiplier = Math.Abs(c.Multiplier);
+            if (slack <= o.ActiveSlackTolerance && multiplier > o.ActiveMultiplierTolerance && multiplier >= o.ActiveMultiplierToSlackRatio * slack)
+                active.Add(c);
+            else if (slack <= o.WeakActivityTolerance && multiplier <= o.WeakActivityTolerance) weak.Add(c);
         }
 
         for (int t = 0; t < l.Horizon; t++)

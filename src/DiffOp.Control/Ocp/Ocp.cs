@@ -24,7 +24,14 @@ public sealed class Ocp
         Definition = definition;
         Functions = functions;
         Layout = new OcpLayout(stateCount, controlCount, horizon, definition.PathConstraints.Length, definition.TerminalConstraints.Length);
+        _sensitivityFunctions = new Lazy<Sensitivity.SensitivityFunctions>(
+            () => Sensitivity.SensitivityFunctions.Compile(name, definition), LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    private readonly Lazy<Sensitivity.SensitivityFunctions> _sensitivityFunctions;
+
+    /// <summary>Parameter derivatives for the sensitivity layer, compiled on first use.</summary>
+    internal Sensitivity.SensitivityFunctions SensitivityFunctions => _sensitivityFunctions.Value;
 
     /// <summary>The problem's name.</summary>
     public string Name { get; }

@@ -8,11 +8,24 @@ public sealed record OcpSolverOptions
     /// <summary>Ipopt settings (default tol 1e-8: gradients need an accurate KKT point).</summary>
     public IpoptOptions Ipopt { get; init; } = new();
 
-    /// <summary>tol_active: an inequality is at its bound when its slack is at most this. Default 1e-6.</summary>
-    public double ActiveSlackTolerance { get; init; } = 1e-6;
+    /// <summary>tol_active: an inequality can be active only when its slack is at most this. Default 1e-5.</summary>
+    public double ActiveSlackTolerance { get; init; } = 1e-5;
 
     /// <summary>tol_mult: an inequality at its bound is active when |multiplier| exceeds this, else weakly active. Default 1e-6.</summary>
     public double ActiveMultiplierTolerance { get; init; } = 1e-6;
+
+    /// <summary>
+    /// An active inequality's |multiplier| must also be at least this many times its slack. An interior-point
+    /// solution has slack·multiplier ≈ μ, so a strongly active row has a multiplier far above its slack (seen:
+    /// slack 1e-6 with multiplier 6e-3 at tol 1e-8) while a nearly active inactive row has the reverse. Default 100.
+    /// </summary>
+    public double ActiveMultiplierToSlackRatio { get; init; } = 100;
+
+    /// <summary>
+    /// A constraint that is not active but has both its slack and its multiplier at most this is weakly active
+    /// (an interior-point solution leaves both at about √μ there). Default 1e-4.
+    /// </summary>
+    public double WeakActivityTolerance { get; init; } = 1e-4;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
@@ -23,5 +36,9 @@ public sealed record OcpSolverOptions
             throw new ArgumentException($"ActiveSlackTolerance must be positive and finite, got {ActiveSlackTolerance}.", nameof(ActiveSlackTolerance));
         if (!(ActiveMultiplierTolerance > 0) || !double.IsFinite(ActiveMultiplierTolerance))
             throw new ArgumentException($"ActiveMultiplierTolerance must be positive and finite, got {ActiveMultiplierTolerance}.", nameof(ActiveMultiplierTolerance));
+        if (!(ActiveMultiplierToSlackRatio >= 1) || !double.IsFinite(ActiveMultiplierToSlackRatio))
+            throw new ArgumentException($"ActiveMultiplierToSlackRatio must be finite and ≥ 1, got {ActiveMultiplierToSlackRatio}.", nameof(ActiveMultiplierToSlackRatio));
+        if (!(WeakActivityTolerance > 0) || !double.IsFinite(WeakActivityTolerance))
+            throw new ArgumentException($"WeakActivityTolerance must be positive and finite, got {WeakActivityTolerance}.", nameof(WeakActivityTolerance));
     }
 }
