@@ -1,0 +1,47 @@
+using DiffOp.Control.Ocp;
+
+namespace DiffOp.Environments.Common;
+
+/// <summary>
+/// The model side of an environment: builds the parameterized optimal control problem a policy solves
+/// (ENVIRONMENTS.md §5, §7.4) and knows the policy parameters θ it starts from.
+/// </summary>
+public interface IPolicyModel
+{
+    /// <summary>The environment's command-line name.</summary>
+    string Name { get; }
+
+    /// <summary>State dimension n.</summary>
+    int StateCount { get; }
+
+    /// <summary>Control dimension m.</summary>
+    int ControlCount { get; }
+
+    /// <summary>Horizon H of Step mode.</summary>
+    int StepHorizon { get; }
+
+    /// <summary>Episode length T (the horizon of Traj mode).</summary>
+    int EpisodeLength { get; }
+
+    /// <summary>The default initial states (the first one is what <c>diffop solve</c> uses).</summary>
+    IReadOnlyList<IReadOnlyList<double>> InitialStates { get; }
+
+    /// <summary>Names of the θ blocks, in the order they are concatenated.</summary>
+    IReadOnlyList<string> ParameterBlockNames { get; }
+
+    /// <summary>The true θ (<c>--theta true</c>): with it the policy OCP is the true optimal control problem.</summary>
+    /// <returns>A new array.</returns>
+    double[] TrueTheta();
+
+    /// <summary>The initial θ of training, drawn from <paramref name="seed"/> (the same seed gives the same θ).</summary>
+    /// <param name="seed">The run's seed.</param>
+    /// <returns>A new array.</returns>
+    double[] InitialTheta(int seed);
+
+    /// <summary>Builds the policy OCP with horizon <paramref name="horizon"/> whose parameter blocks start at <paramref name="theta"/>.</summary>
+    /// <param name="horizon">H (number of control steps).</param>
+    /// <param name="theta">Initial θ, the blocks of <see cref="ParameterBlockNames"/> concatenated.</param>
+    /// <returns>The compiled OCP.</returns>
+    /// <exception cref="ArgumentException">θ has the wrong length or a non-finite entry, or the horizon is below 1.</exception>
+    Ocp BuildOcp(int horizon, IReadOnlyList<double> theta);
+}
