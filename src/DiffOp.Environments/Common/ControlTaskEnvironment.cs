@@ -17,7 +17,7 @@ namespace DiffOp.Environments.Common;
 /// <see cref="ControlTaskSettings.FailureCost"/> and ends the episode. <see cref="Step"/> does not allocate.</para>
 /// <para>Not thread-safe: use one instance per rollout worker.</para>
 /// </remarks>
-public abstract class ControlTaskEnvironment<TEquations> : IEnvironment
+public abstract class ControlTaskEnvironment<TEquations> : IControlTaskEnvironment
     where TEquations : IControlTaskEquations
 {
     private readonly Real[] _physical;
