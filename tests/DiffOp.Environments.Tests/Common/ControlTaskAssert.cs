@@ -28,10 +28,18 @@ internal static class ControlTaskAssert
 
     /// <summary>
     /// Solves the model's OCP with θ = true values from the zero cold start and checks: status Solved; the objective
-    /// equals the simulator's true cost Σ c(x_t, u_t) + h(x_H) of the returned trajectory (cost-form check); and a
-    /// simulator rollout of the returned controls (episode length H) reproduces the states and sums to the objective.
+    /// equals the simulator's true cost Σ c(x_t, u_t) + h(x_H) of the returned trajectory (cost-form check); and every
+    /// returned state is the simulator's Euler step from the previous state and control.
     /// </summary>
-    public static OcpSolution SolvesTrueProblem(ControlTaskSettings settings, int horizon, IReadOnlyList<double> initialState)
+    /// <param name="settings">The task settings (true values).</param>
+    /// <param name="horizon">H.</param>
+    /// <param name="initialState">x0.</param>
+    /// <param name="objectiveTolerance">
+    /// Relative tolerance of objective = true cost. 1e-9 without bounds. With variable bounds Ipopt moves the final x
+    /// back inside the original bounds (honor_original_bounds; it relaxes them by ~1e-8 while iterating) after computing
+    /// the objective, so the reported objective and f(x) then differ by about gradient × 1e-8 (relative ~2e-9 here).
+    /// </param>
+    public static OcpSolution SolvesTrueProblem(ControlTaskSettings settings, int horizon, IReadOnlyList<double> initialState, double objectiveTolerance = 1e-9)
     {
         var model = ControlTasks.Model(settings);
         var ocp = model.BuildOcp(horizon, model.TrueTheta());
@@ -47,26 +55,21 @@ internal static class ControlTaskAssert
 
         var simulator = ControlTasks.Simulator(settings with { EpisodeLength = horizon, InitialStates = [initialState] });
         double trueCost = simulator.TrajectoryCost(states, controls);
-        Assert.That(solution.Objective, Is.EqualTo(trueCost).Within(1e-9 * (1 + Math.Abs(trueCost))), $"objective vs true cost, {where}");
+        Assert.That(solution.Objective, Is.EqualTo(trueCost).Within(objectiveTolerance * (1 + Math.Abs(trueCost))), $"objective vs true cost, {where}");
 
-        var x = new double[n];
-        simulator.Reset(0, x);
-        Assert.That(x, Is.EqualTo(initialState).AsCollection, where);
-        double rolloutCost = 0;
+        // The returned trajectory follows the simulator's dynamics step by step (the dynamics rows are satisfied to the
+        // solver tolerance; an open-loop rollout would amplify that residual along the unstable swing-up).
+        var predicted = new double[n];
         for (int t = 0; t < horizon; t++)
         {
-            var step = simulator.Step(controls.AsSpan(t * m, m), x);
-            rolloutCost += step.Cost;
-            Assert.That(step.Done, Is.EqualTo(t == horizon - 1), $"done at step {t}, {where}");
-            Assert.That(step.Failed, Is.False, where);
+            simulator.Predict(states.AsSpan(t * n, n), controls.AsSpan(t * m, m), predicted);
             for (int i = 0; i < n; i++)
             {
                 double expected = states[(t + 1) * n + i];
-                Assert.That(x[i], Is.EqualTo(expected).Within(1e-6 * (1 + Math.Abs(expected))), $"rollout x[{t + 1}][{i}], {where}");
+                Assert.That(predicted[i], Is.EqualTo(expected).Within(1e-7 * (1 + Math.Abs(expected))), $"x[{t + 1}][{i}] = f(x[{t}], u[{t}]), {where}");
             }
         }
 
-        Assert.That(rolloutCost, Is.EqualTo(solution.Objective).Within(1e-6 * (1 + Math.Abs(solution.Objective))), $"rollout cost, {where}");
         return solution;
     }
 }
