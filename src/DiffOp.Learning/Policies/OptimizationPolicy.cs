@@ -1,0 +1,63 @@
+using DiffOp.Control.Ocp;
+using DiffOp.Control.Sensitivity;
+
+namespace DiffOp.Learning.Policies;
+
+/// <summary>
+/// The policy π_θ: the solution of a parameterized OCP (DESIGN.md §2). It wraps the OCP, its solver and the
+/// structured sensitivity solver. <see cref="Plan"/> solves from a state (warm-started from the previous plan,
+/// shifted one stage, in Step mode); <see cref="AccumulateScore"/> adds (u − u*)ᵀ ∂u*/∂θ / σ² for the planned
+/// stages with one vector–Jacobian product (no Jacobian is formed). One instance per worker.
+/// </summary>
+public sealed class OptimizationPolicy
+{
+    private readonly OcpSolver _solver;
+    private readonly StructuredSensitivity _sensitivity;
+    private readonly double[] _context;
+    private double[] _v = [];
+
+    /// <summary>Creates the policy for <paramref name="ocp"/> acting in <paramref name="mode"/>.</summary>
+    public OptimizationPolicy(Ocp ocp, PolicyMode mode, OcpSolverOptions? options = null, double[]? context = null)
+    {
+        Ocp = ocp ?? throw new ArgumentNullException(nameof(ocp));
+        Mode = mode;
+        _solver = new OcpSolver(ocp, options);
+        _sensitivity = new StructuredSensitivity(ocp);
+        _context = context ?? ocp.DefaultContext();
+    }
+
+    /// <summary>The OCP.</summary>
+    public Ocp Ocp { get; }
+
+    /// <summary>Step or Traj.</summary>
+    public PolicyMode Mode { get; }
+
+    /// <summary>Number of actions each plan supplies: 1 in Step mode, H in Traj mode.</summary>
+    public int ActionsPerPlan => Mode == PolicyMode.Step ? 1 : Ocp.Horizon;
+
+    /// <summary>
+    /// Solves the OCP from <paramref name="state"/> with parameters θ. In Step mode a previous plan (from the
+    /// previous step) warm-starts the solve, shifted by one stage. A failed solve is returned with its status.
+    /// </summary>
+    public OcpSolution Plan(ReadOnlySpan<double> theta, ReadOnlySpan<double> state, OcpSolution? previous = null)
+    {
+        var warm = previous is { IsSuccess: true } && Mode == PolicyMode.Step ? OcpWarmStart.Shifted(previous) : null;
+        return _solver.Solve(theta, state, _context, warm);
+    }
+
+    /// <summary>
+    /// Adds Σ_t (u_t − u*_t)ᵀ ∂u*_t/∂θ / σ² over the first <paramref name="stages"/> planned stages to
+    /// <paramref name="score"/> (length d). <paramref name="deviations"/> holds u_t − u*_t stage after stage (m each).
+    /// </summary>
+    public void AccumulateScore(OcpSolution plan, ReadOnlySpan<double> deviations, int stages, double sigma, Span<double> score)
+    {
+        var l = Ocp.Layout;
+        if (_v.Length != l.VariableCount) _v = new double[l.VariableCount];
+        Array.Clear(_v);
+        double inverseVariance = 1.0 / (sigma * sigma);
+        for (int t = 0; t < stages; t++)
+            for (int j = 0; j < l.ControlCount; j++) _v[l.ControlOffset(t) + j] = deviations[t * l.ControlCount + j] * inverseVariance;
+        var gradient = _sensitivity.VectorJacobianProduct(plan, _v);
+        for (int i = 0; i < score.Length; i++) score[i] += gradient[i];   // θ columns only; x_init columns follow
+    }
+}

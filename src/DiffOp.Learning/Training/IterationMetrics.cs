@@ -1,0 +1,17 @@
+namespace DiffOp.Learning.Training;
+
+/// <summary>What one training iteration did (one row of metrics.csv).</summary>
+/// <param name="Iteration">1-based iteration number.</param>
+/// <param name="MeanCost">Mean episode cost L(τ) over kept rollouts (NaN when none was kept).</param>
+/// <param name="MinCost">Smallest kept episode cost.</param>
+/// <param name="MaxCost">Largest kept episode cost.</param>
+/// <param name="GradientNorm">‖ĝ‖.</param>
+/// <param name="DroppedRollouts">Rollouts dropped because a policy solve failed.</param>
+/// <param name="SimulatorFailures">Rollouts whose simulator reported a failure (cost holds the penalty).</param>
+/// <param name="UpdateSkipped">True when θ was left unchanged (non-finite ĝ, or every rollout dropped).</param>
+/// <param name="ForwardSeconds">Seconds in OCP solves (summed over rollouts).</param>
+/// <param name="BackwardSeconds">Seconds in sensitivities (summed over rollouts).</param>
+/// <param name="WallSeconds">Wall time of the iteration.</param>
+public sealed record IterationMetrics(
+    int Iteration, double MeanCost, double MinCost, double MaxCost, double GradientNorm, int DroppedRollouts,
+    int SimulatorFailures, bool UpdateSkipped, double ForwardSeconds, double BackwardSeconds, double WallSeconds);

@@ -1,0 +1,27 @@
+namespace DiffOp.Learning.Training;
+
+/// <summary>
+/// One episode: its true cost L(τ) = Σ_t c_t, its score Σ_t (u_t − u*_t)ᵀ∂u*_t/∂θ / σ² (zero for deterministic
+/// evaluation), and bookkeeping. <see cref="Dropped"/> rollouts (a policy solve failed) take no part in the gradient.
+/// </summary>
+public sealed record RolloutResult
+{
+    /// <summary>The rollout's seed (initial state and exploration noise derive from it).</summary>
+    public required int Seed { get; init; }
+    /// <summary>L(τ).</summary>
+    public required double Cost { get; init; }
+    /// <summary>The score vector (length d).</summary>
+    public required double[] Score { get; init; }
+    /// <summary>Steps taken.</summary>
+    public required int Steps { get; init; }
+    /// <summary>True when a policy solve failed: the rollout is excluded from the gradient and counted.</summary>
+    public required bool Dropped { get; init; }
+    /// <summary>True when the simulator reported a failure (e.g. no power-flow solution); the cost holds its penalty.</summary>
+    public bool SimulatorFailed { get; init; }
+    /// <summary>Seconds spent in OCP solves.</summary>
+    public double ForwardSeconds { get; init; }
+    /// <summary>Seconds spent in sensitivities.</summary>
+    public double BackwardSeconds { get; init; }
+    /// <summary>Number of OCP solves.</summary>
+    public int Solves { get; init; }
+}

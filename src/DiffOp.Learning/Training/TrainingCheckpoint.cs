@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using DiffOp.Control.Ocp;
+
+namespace DiffOp.Learning.Training;
+
+/// <summary>
+/// params.json: θ by named block, the completed iteration count and the optimizer state — everything needed to
+/// resume and reproduce an uninterrupted run (all randomness derives from the seed and the iteration). Written
+/// atomically (temporary file, then rename); a non-finite value is never written.
+/// </summary>
+public sealed record TrainingCheckpoint
+{
+    /// <summary>Format tag.</summary>
+    [JsonPropertyName("format")] public string Format { get; init; } = "diffop-params/1";
+    /// <summary>Iterations completed.</summary>
+    [JsonPropertyName("iteration")] public required int Iteration { get; init; }
+    /// <summary>The run seed.</summary>
+    [JsonPropertyName("seed")] public required int Seed { get; init; }
+    /// <summary>θ by block name, in the OCP's block order.</summary>
+    [JsonPropertyName("theta")] public required Dictionary<string, double[]> Theta { get; init; }
+    /// <summary>Optimizer state: Adam's first moment (zeros for SGD).</summary>
+    [JsonPropertyName("optimizer_m")] public required double[] OptimizerFirstMoment { get; init; }
+    /// <summary>Optimizer state: Adam's second moment.</summary>
+    [JsonPropertyName("optimizer_v")] public required double[] OptimizerSecondMoment { get; init; }
+    /// <summary>Optimizer updates applied.</summary>
+    [JsonPropertyName("optimizer_steps")] public required int OptimizerSteps { get; init; }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    /// <summary>Builds the checkpoint of a trainer whose θ follows <paramref name="blocks"/>.</summary>
+    public static TrainingCheckpoint From(Trainer trainer, IReadOnlyList<ParameterBlock> blocks)
+    {
+        var theta = trainer.Theta;
+        return new TrainingCheckpoint
+        {
+            Iteration = trainer.CompletedIterations,
+            Seed = trainer.Options.Seed,
+            Theta = blocks.ToDictionary(b => b.Name, b => theta.AsSpan(b.Offset, b.Length).ToArray()),
+            OptimizerFirstMoment = trainer.Optimizer.FirstMoment,
+            OptimizerSecondMoment = trainer.Optimizer.SecondMoment,
+            OptimizerSteps = trainer.Optimizer.StepCount,
+        };
+    }
+
+    /// <summary>θ as one vector in block order; throws if a block is missing or has the wrong length.</summary>
+    public double[] FlatTheta(IReadOnlyList<ParameterBlock> blocks)
+    {
+        var theta = new double[blocks.Sum(b => b.Length)];
+        foreach (var b in blocks)
+        {
+            if (!Theta.TryGetValue(b.Name, out var values))
+                throw new InvalidDataException($"params.json has no θ block '{b.Name}' (it has: {string.Join(", ", Theta.Keys)}).");
+            if (values.Length != b.Length)
+                throw new InvalidDataException($"params.json block '{b.Name}' has {values.Length} values; the policy expects {b.Length}.");
+            values.CopyTo(theta, b.Offset);
+        }
+        return theta;
+    }
+
+    /// <summary>Writes the checkpoint atomically; refuses non-finite values.</summary>
+    public void Save(string path)
+    {
+        foreach (var (name, values) in Theta)
+            if (values.Any(v => !double.IsFinite(v))) throw new InvalidOperationException($"Refusing to write a non-finite θ (block '{name}') to {path}.");
+        if (OptimizerFirstMoment.Concat(OptimizerSecondMoment).Any(v => !double.IsFinite(v)))
+            throw new InvalidOperationException($"Refusing to write a non-finite optimizer state to {path}.");
+        string temporary = path + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(this, JsonOptions));
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Reads a checkpoint.</summary>
+    public static TrainingCheckpoint Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"No checkpoint at {path}; pass the folder a previous 'diffop train --out' wrote.", path);
+        return JsonSerializer.Deserialize<TrainingCheckpoint>(File.ReadAllText(path), JsonOptions)
+               ?? throw new InvalidDataException($"{path} is empty.");
+    }
+}

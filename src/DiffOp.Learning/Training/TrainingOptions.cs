@@ -1,0 +1,41 @@
+using DiffOp.Learning.Gradients;
+using DiffOp.Learning.Optimizers;
+using DiffOp.Learning.Policies;
+
+namespace DiffOp.Learning.Training;
+
+/// <summary>Settings of a training run (Algorithm 1). Defaults are the paper's: N = 10, β = 0.01, η = 0.1, SGD.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Step (re-plan every step) or Traj (plan once per episode).</summary>
+    public PolicyMode Mode { get; init; } = PolicyMode.Step;
+    /// <summary>K: number of iterations.</summary>
+    public int Iterations { get; init; } = 100;
+    /// <summary>N: rollouts per iteration.</summary>
+    public int Rollouts { get; init; } = 10;
+    /// <summary>σ of the exploration.</summary>
+    public double Sigma { get; init; } = 1.0;
+    /// <summary>β: truncation window w = βσ² (∞ = plain Gaussian).</summary>
+    public double Beta { get; init; } = 0.01;
+    /// <summary>η.</summary>
+    public double LearningRate { get; init; } = 0.1;
+    /// <summary>Update rule.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
+    /// <summary>Gradient estimator.</summary>
+    public GradientEstimatorKind Estimator { get; init; } = GradientEstimatorKind.Reinforce;
+    /// <summary>Optional gradient-norm clipping.</summary>
+    public double? GradientClipNorm { get; init; }
+    /// <summary>Run seed: initial θ (where drawn), initial states and noise all derive from it.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (Iterations < 1) throw new ArgumentException($"Iterations must be ≥ 1, got {Iterations}.", nameof(Iterations));
+        if (Rollouts < 1) throw new ArgumentException($"Rollouts must be ≥ 1, got {Rollouts}.", nameof(Rollouts));
+        if (!(Sigma > 0) || !double.IsFinite(Sigma)) throw new ArgumentException($"Sigma must be positive and finite, got {Sigma}.", nameof(Sigma));
+        if (!(Beta > 0) || double.IsNaN(Beta)) throw new ArgumentException($"Beta must be positive (∞ allowed), got {Beta}.", nameof(Beta));
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"LearningRate must be positive and finite, got {LearningRate}.", nameof(LearningRate));
+        if (GradientClipNorm is { } c && !(c > 0)) throw new ArgumentException($"GradientClipNorm must be positive, got {c}.", nameof(GradientClipNorm));
+    }
+}
