@@ -26,6 +26,8 @@ public static class DiffOpCli
             "diffop — train optimization-based control policies (DiffOP): solve parameterized optimal control problems " +
             "with Ipopt, differentiate their solutions, and train the parameters by policy gradient.");
         root.Subcommands.Add(SolveCommand.Create());
+        root.Subcommands.Add(GradCheckCommand.Create());
+        root.Subcommands.Add(ExportKktCommand.Create());
         return root;
     }
 

@@ -2,49 +2,33 @@ using System.CommandLine;
 using DiffOp.Control.Nlp;
 using DiffOp.Control.Nlp.Samples;
 using DiffOp.Control.Ocp;
-using DiffOp.Control.Ocp.Samples;
 using DiffOp.Interop.Ipopt;
 
 namespace DiffOp.Cli.Commands;
 
-/// <summary><c>diffop solve &lt;problem&gt; [--horizon H] [--json]</c>: solves a named problem and prints the result.</summary>
+/// <summary>
+/// <c>diffop solve &lt;problem&gt; [--horizon H] [--set k=v …] [--theta true|init] [--x0 …] [--json]</c>: solves a
+/// named problem (HS071, the LQR samples, or an environment's policy OCP) and prints the result.
+/// </summary>
 internal static class SolveCommand
 {
-    /// <summary>Problem names this command knows.</summary>
-    public static readonly string[] Problems = ["hs071", "lqr", "boxlqr"];
-
     public static Command Create()
     {
-        var problem = new Argument<string>("problem")
-        {
-            Description = "hs071 (Hock–Schittkowski 71), lqr (3 states, 2 controls) or boxlqr (lqr with |u| ≤ 0.5).",
-        };
-        problem.AcceptOnlyFromAmong(Problems);
-        var horizon = new Option<int>("--horizon") { Description = "Horizon H of the optimal control problems (lqr, boxlqr).", DefaultValueFactory = _ => 8 };
-        horizon.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1) r.AddError($"--horizon must be at least 1, got {r.GetValueOrDefault<int>()}.");
-        });
-        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
-        var command = new Command("solve", "Solve a named problem with Ipopt and print status, objective and solution.")
-        {
-            problem, horizon, json,
-        };
+        var common = new CommonOptions("hs071");
+        var command = new Command("solve", "Solve a named problem with Ipopt and print status, objective and solution (trajectory, costates, active set for OCPs).");
+        common.AddTo(command);
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
             try
             {
-                string name = parse.GetRequiredValue(problem);
-                return name == "hs071"
-                    ? SolveHs071(parse.GetValue(json), output)
-                    : SolveOcp(name, parse.GetValue(horizon), parse.GetValue(json), output);
+                var request = common.Read(parse);
+                bool json = parse.GetValue(common.Json);
+                return request.Name == "hs071" ? SolveHs071(json, output) : SolveOcp(ProblemCatalog.Create(request), json, output);
             }
-            catch (NativeLibraryException ex)
-            {
-                parse.InvocationConfiguration.Error.WriteLine(ex.Message);
-                return DiffOpCli.MissingDependency;
-            }
+            catch (NativeLibraryException ex) { error.WriteLine(ex.Message); return DiffOpCli.MissingDependency; }
+            catch (ArgumentException ex) { error.WriteLine(ex.Message); return DiffOpCli.UsageError; }
         });
         return command;
     }
@@ -72,17 +56,18 @@ internal static class SolveCommand
         return solution.IsSuccess ? DiffOpCli.Success : DiffOpCli.ComputationFailed;
     }
 
-    private static int SolveOcp(string name, int horizon, bool json, TextWriter output)
+    private static int SolveOcp(OcpCase problem, bool json, TextWriter output)
     {
-        var ocp = name == "lqr" ? LqrSamples.Lqr(horizon) : LqrSamples.BoxLqr(horizon);
-        var s = new OcpSolver(ocp).Solve(LqrSamples.InitialState);
+        var ocp = problem.Ocp;
+        int horizon = ocp.Horizon;
+        var s = new OcpSolver(ocp).Solve(problem.Theta, problem.InitialState, problem.Context);
         var states = Enumerable.Range(0, horizon + 1).Select(t => s.State(t).ToArray()).ToArray();
         var controls = Enumerable.Range(0, horizon).Select(t => s.Control(t).ToArray()).ToArray();
         if (json)
         {
             JsonOutput.Write(output, new
             {
-                problem = name, status = s.RawStatus.ToString(), objective = s.Objective, states, controls,
+                problem = problem.Name, status = s.RawStatus.ToString(), objective = s.Objective, states, controls,
                 iterations = s.Iterations, solve_ms = s.SolveTime.TotalMilliseconds,
             });
             return s.IsSuccess ? DiffOpCli.Success : DiffOpCli.ComputationFailed;
@@ -93,12 +78,12 @@ internal static class SolveCommand
         output.WriteLine($"iterations  {s.Iterations}, solve time {s.SolveTime.TotalMilliseconds:F2} ms");
         output.WriteLine($"active set  {s.ActiveSet}");
         output.WriteLine($"λ₋₁ (x₀ = x_init)  {Format(s.InitialStateMultipliers.ToArray())}");
-        output.WriteLine(" t  x_t                                   u_t                     λ_t (costate of x_{t+1})");
+        output.WriteLine(" t  x_t  |  u_t  |  λ_t (costate of x_{t+1})");
         for (int t = 0; t <= horizon; t++)
         {
             string u = t < horizon ? Format(controls[t]) : "";
             string lam = t < horizon ? Format(s.DynamicsMultipliers(t).ToArray()) : "";
-            output.WriteLine($"{t,2}  {Format(states[t]),-36}  {u,-22}  {lam}");
+            output.WriteLine($"{t,2}  {Format(states[t])}  |  {u}  |  {lam}");
         }
         foreach (var c in s.ActiveSet.Active)
             output.WriteLine($"active: {c.Kind} stage {c.Stage} component {c.Index}, multiplier {c.Multiplier:G6}");
@@ -107,5 +92,5 @@ internal static class SolveCommand
         return s.IsSuccess ? DiffOpCli.Success : DiffOpCli.ComputationFailed;
     }
 
-    private static string Format(IEnumerable<double> values) => "[" + string.Join(", ", values.Select(v => v.ToString("F5"))) + "]";
+    private static string Format(IEnumerable<double> values) => "[" + string.Join(", ", values.Select(v => v.ToString("F4"))) + "]";
 }
