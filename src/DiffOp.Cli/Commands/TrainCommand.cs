@@ -1,0 +1,91 @@
+using System.CommandLine;
+using DiffOp.Cli.Training;
+using DiffOp.Environments.Common;
+using DiffOp.Interop.Ipopt;
+using DiffOp.Learning.Gradients;
+using DiffOp.Learning.Optimizers;
+using DiffOp.Learning.Policies;
+using DiffOp.Learning.Training;
+
+namespace DiffOp.Cli.Commands;
+
+/// <summary>
+/// <c>diffop train &lt;env&gt; --mode step|traj --iterations K --rollouts N --sigma s --beta b --lr η --optimizer sgd|adam
+/// --seed k --workers w --set k=v … --out DIR</c> (or <c>--resume DIR</c>): DiffOP training (Algorithm 1). DIR gets
+/// config.json, params.json (every iteration, atomically), metrics.csv and learning-curve.png.
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var environment = new Argument<string?>("environment") { Description = "The environment: " + string.Join(", ", EnvironmentCatalog.Names) + " (omit with --resume).", Arity = ArgumentArity.ZeroOrOne };
+        var mode = new Option<string>("--mode") { Description = "step: re-plan every step (Step H); traj: plan once per episode (H = T).", DefaultValueFactory = _ => "step" };
+        mode.AcceptOnlyFromAmong("step", "traj");
+        var iterations = new Option<int>("--iterations") { Description = "K: training iterations.", DefaultValueFactory = _ => 100 };
+        var rollouts = new Option<int>("--rollouts") { Description = "N: rollouts per iteration.", DefaultValueFactory = _ => 10 };
+        var sigma = new Option<double>("--sigma") { Description = "σ of the truncated-Gaussian exploration.", DefaultValueFactory = _ => 1.0 };
+        var beta = new Option<string>("--beta") { Description = "β: window half-width w = βσ² ('inf' for an untruncated Gaussian). Paper: 0.01.", DefaultValueFactory = _ => "0.01" };
+        var lr = new Option<double>("--lr") { Description = "η: learning rate. Paper: 0.1.", DefaultValueFactory = _ => 0.1 };
+        var optimizer = new Option<string>("--optimizer") { Description = "sgd (the paper's) or adam.", DefaultValueFactory = _ => "sgd" };
+        optimizer.AcceptOnlyFromAmong("sgd", "adam");
+        var estimator = new Option<string>("--estimator") { Description = "reinforce (paper eq. 8) or baseline (leave-one-out batch-mean baseline).", DefaultValueFactory = _ => "reinforce" };
+        estimator.AcceptOnlyFromAmong("reinforce", "baseline");
+        var clip = new Option<double?>("--clip") { Description = "Clip ‖ĝ‖ to this norm (off by default)." };
+        var seed = new Option<int>("--seed") { Description = "Run seed (initial θ, initial states, exploration noise).", DefaultValueFactory = _ => 0 };
+        var workers = new Option<int>("--workers") { Description = "Rollout worker processes (Ipopt is not thread-safe, so parallel rollouts use processes). Results do not depend on it.", DefaultValueFactory = _ => 1 };
+        var set = new Option<string[]>("--set") { Description = "Override an environment setting, key=value (repeatable)." };
+        var theta = new Option<string>("--theta") { Description = "Initial θ: 'init' (true + U(−σ0/2, σ0/2) from the seed) or 'true'.", DefaultValueFactory = _ => "init" };
+        theta.AcceptOnlyFromAmong("init", "true");
+        var output = new Option<DirectoryInfo?>("--out") { Description = "Run folder to create (default runs/<env>-<mode>-seed<k>)." };
+        var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue the run in this folder up to --iterations in total." };
+
+        var command = new Command("train", "Train a policy's parameters θ with DiffOP (policy gradient through the OCP's implicit derivative).")
+        {
+            environment, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, clip, seed, workers, set, theta, output, resume,
+        };
+        command.SetAction(parse =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            try
+            {
+                var resumeDir = parse.GetValue(resume);
+                RunConfig config;
+                string dir;
+                if (resumeDir is not null)
+                {
+                    dir = resumeDir.FullName;
+                    config = RunConfig.Load(Path.Combine(dir, "config.json")) with { Iterations = parse.GetValue(iterations) };
+                }
+                else
+                {
+                    string env = parse.GetValue(environment) ?? throw new ArgumentException("Name the environment to train (or pass --resume DIR).");
+                    var model = EnvironmentCatalog.CreatePolicyModel(env, parse.GetValue(set) ?? []);
+                    var policyMode = parse.GetValue(mode) == "traj" ? PolicyMode.Traj : PolicyMode.Step;
+                    config = new RunConfig
+                    {
+                        Environment = model.Name, Settings = parse.GetValue(set) ?? [], Mode = policyMode,
+                        Horizon = TrainingSetup.HorizonFor(model, policyMode), Iterations = parse.GetValue(iterations),
+                        Rollouts = parse.GetValue(rollouts), Sigma = parse.GetValue(sigma), Beta = ParseBeta(parse.GetValue(beta)!),
+                        LearningRate = parse.GetValue(lr), Optimizer = parse.GetValue(optimizer) == "adam" ? OptimizerKind.Adam : OptimizerKind.Sgd,
+                        Estimator = parse.GetValue(estimator) == "baseline" ? GradientEstimatorKind.ReinforceWithBaseline : GradientEstimatorKind.Reinforce,
+                        GradientClip = parse.GetValue(clip), Seed = parse.GetValue(seed), InitialTheta = parse.GetValue(theta)!,
+                    };
+                    dir = parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.Combine("runs", $"{config.Environment}-{parse.GetValue(mode)}-seed{config.Seed}"));
+                }
+                config.ToTrainingOptions().Validate();
+                if (parse.GetValue(workers) < 1) throw new ArgumentException($"--workers must be at least 1, got {parse.GetValue(workers)}.");
+                return TrainingRun.Execute(config, dir, resumeDir is not null, parse.GetValue(workers), parse.InvocationConfiguration.Output);
+            }
+            catch (NativeLibraryException ex) { error.WriteLine(ex.Message); return DiffOpCli.MissingDependency; }
+            catch (ArgumentException ex) { error.WriteLine(ex.Message); return DiffOpCli.UsageError; }
+            catch (IOException ex) { error.WriteLine(ex.Message); return DiffOpCli.UsageError; }
+            catch (InvalidDataException ex) { error.WriteLine(ex.Message); return DiffOpCli.UsageError; }
+        });
+        return command;
+    }
+
+    private static double ParseBeta(string text) =>
+        text is "inf" or "infinity" or "∞" ? double.PositiveInfinity
+        : double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double b) && b > 0 ? b
+        : throw new ArgumentException($"--beta must be a positive number or 'inf', got '{text}'.");
+}

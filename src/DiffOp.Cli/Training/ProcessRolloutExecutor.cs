@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Text.Json;
+using DiffOp.Learning.Training;
+
+namespace DiffOp.Cli.Training;
+
+/// <summary>
+/// Runs rollouts in worker processes (<c>diffop rollout-worker</c>), because Debian's Ipopt/MUMPS is not thread-safe
+/// (docs/ipopt-thread-safety.md). Each worker rebuilds the environment and the policy from the run config, then
+/// answers one JSON request line with one JSON result line. Requests are dealt round-robin and results are put
+/// back in request order, so the outcome does not depend on the worker count.
+/// </summary>
+internal sealed class ProcessRolloutExecutor : IRolloutExecutor
+{
+    private readonly List<Process> _workers = [];
+
+    public ProcessRolloutExecutor(RunConfig config, int workers)
+    {
+        string configPath = Path.Combine(Path.GetTempPath(), $"diffop-worker-{Environment.ProcessId}-{Guid.NewGuid():N}.json");
+        config.Save(configPath);
+        for (int i = 0; i < workers; i++)
+        {
+            var start = WorkerStartInfo(configPath);
+            var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start a rollout worker process.");
+            _workers.Add(process);
+        }
+        // The workers read the config at start-up; it is deleted once the first batch proves they are running.
+        _configPath = configPath;
+    }
+
+    private string? _configPath;
+
+    public int WorkerCount => _workers.Count;
+
+    public IReadOnlyList<RolloutResult> Run(double[] theta, IReadOnlyList<RolloutRequest> requests)
+    {
+        var results = new RolloutResult[requests.Count];
+        var tasks = _workers.Select((worker, w) => Task.Run(() =>
+        {
+            var mine = Enumerable.Range(0, requests.Count).Where(i => i % _workers.Count == w).ToArray();
+            foreach (int i in mine)
+                worker.StandardInput.WriteLine(JsonSerializer.Serialize(new WorkerRequest(theta, requests[i].Seed, requests[i].Explore), RunConfig.JsonOptions.WithoutIndent()));
+            worker.StandardInput.Flush();
+            foreach (int i in mine)
+            {
+                string? line = worker.StandardOutput.ReadLine();
+                if (line is null)
+                    throw new InvalidOperationException($"Rollout worker {w} (pid {worker.Id}) exited: {worker.StandardError.ReadToEnd()}");
+                results[i] = JsonSerializer.Deserialize<RolloutResult>(line, RunConfig.JsonOptions)
+                             ?? throw new InvalidDataException($"Rollout worker {w} sent an empty result.");
+            }
+        })).ToArray();
+        Task.WaitAll(tasks);
+        if (_configPath is not null) { File.Delete(_configPath); _configPath = null; }
+        return results;
+    }
+
+    public void Dispose()
+    {
+        foreach (var worker in _workers)
+        {
+            try
+            {
+                worker.StandardInput.Close();   // the worker exits at end of input
+                if (!worker.WaitForExit(5000)) worker.Kill();
+            }
+            catch (InvalidOperationException) { /* already exited */ }
+            worker.Dispose();
+        }
+        _workers.Clear();
+        if (_configPath is not null) File.Delete(_configPath);
+    }
+
+    private static ProcessStartInfo WorkerStartInfo(string configPath)
+    {
+        string dll = typeof(DiffOpCli).Assembly.Location;
+        string host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
+        var start = new ProcessStartInfo(host)
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("rollout-worker");
+        start.ArgumentList.Add(configPath);
+        return start;
+    }
+}
+
+/// <summary>One request line to a rollout worker.</summary>
+internal sealed record WorkerRequest(double[] Theta, int Seed, bool Explore);
+
+internal static class JsonOptionsExtensions
+{
+    public static JsonSerializerOptions WithoutIndent(this JsonSerializerOptions options) => new(options) { WriteIndented = false };
+}

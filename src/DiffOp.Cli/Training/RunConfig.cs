@@ -1,0 +1,53 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using DiffOp.Learning.Gradients;
+using DiffOp.Learning.Optimizers;
+using DiffOp.Learning.Policies;
+using DiffOp.Learning.Training;
+
+namespace DiffOp.Cli.Training;
+
+/// <summary>
+/// config.json of a run: everything needed to rebuild the environment, the policy and the trainer (also what a
+/// rollout worker process receives). Written once when a run starts; <c>--resume</c> and <c>evaluate</c> read it.
+/// </summary>
+internal sealed record RunConfig
+{
+    [JsonPropertyName("format")] public string Format { get; init; } = "diffop-run/1";
+    [JsonPropertyName("environment")] public required string Environment { get; init; }
+    [JsonPropertyName("settings")] public required string[] Settings { get; init; }
+    [JsonPropertyName("mode")] public required PolicyMode Mode { get; init; }
+    [JsonPropertyName("horizon")] public required int Horizon { get; init; }
+    [JsonPropertyName("iterations")] public required int Iterations { get; init; }
+    [JsonPropertyName("rollouts")] public required int Rollouts { get; init; }
+    [JsonPropertyName("sigma")] public required double Sigma { get; init; }
+    [JsonPropertyName("beta")] public required double Beta { get; init; }
+    [JsonPropertyName("learning_rate")] public required double LearningRate { get; init; }
+    [JsonPropertyName("optimizer")] public required OptimizerKind Optimizer { get; init; }
+    [JsonPropertyName("estimator")] public required GradientEstimatorKind Estimator { get; init; }
+    [JsonPropertyName("gradient_clip")] public double? GradientClip { get; init; }
+    [JsonPropertyName("seed")] public required int Seed { get; init; }
+    [JsonPropertyName("initial_theta")] public required string InitialTheta { get; init; }
+    [JsonPropertyName("version")] public string Version { get; init; } = typeof(RunConfig).Assembly.GetName().Version?.ToString(3) ?? "";
+
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public TrainingOptions ToTrainingOptions() => new()
+    {
+        Mode = Mode, Iterations = Iterations, Rollouts = Rollouts, Sigma = Sigma, Beta = Beta, LearningRate = LearningRate,
+        Optimizer = Optimizer, Estimator = Estimator, GradientClipNorm = GradientClip, Seed = Seed,
+    };
+
+    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
+
+    public static RunConfig Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"No run configuration at {path}: pass a folder written by 'diffop train --out'.", path);
+        return JsonSerializer.Deserialize<RunConfig>(File.ReadAllText(path), JsonOptions) ?? throw new InvalidDataException($"{path} is empty.");
+    }
+}

@@ -1,0 +1,55 @@
+using DiffOp.Learning.Optimizers;
+using DiffOp.Learning.Training;
+
+namespace DiffOp.Cli.Training;
+
+/// <summary>Runs (or resumes) training in a run folder and keeps its files up to date.</summary>
+internal static class TrainingRun
+{
+    public static int Execute(RunConfig config, string dir, bool resume, int workers, TextWriter output)
+    {
+        var setup = new TrainingSetup(config);
+        string paramsPath = Path.Combine(dir, "params.json"), metricsPath = Path.Combine(dir, "metrics.csv");
+        var options = config.ToTrainingOptions();
+        double[] theta = setup.Theta0;
+        var optimizer = new ParameterOptimizer(options.Optimizer, options.LearningRate, theta.Length, options.GradientClipNorm);
+        int completed = 0;
+        if (resume)
+        {
+            var checkpoint = TrainingCheckpoint.Load(paramsPath);
+            theta = checkpoint.FlatTheta(setup.Ocp.Parameters);
+            optimizer.Restore(checkpoint.OptimizerFirstMoment, checkpoint.OptimizerSecondMoment, checkpoint.OptimizerSteps);
+            completed = checkpoint.Iteration;
+            if (completed >= config.Iterations)
+            {
+                output.WriteLine($"{dir} already has {completed} iterations (asked for {config.Iterations}); nothing to do.");
+                return DiffOpCli.Success;
+            }
+            config.Save(Path.Combine(dir, "config.json"));
+        }
+        else
+        {
+            if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
+                throw new IOException($"The run folder {dir} exists and is not empty: choose another --out, or continue it with --resume {dir}.");
+            Directory.CreateDirectory(dir);
+            config.Save(Path.Combine(dir, "config.json"));
+        }
+
+        output.WriteLine($"training {config.Environment} ({config.Mode}, H = {config.Horizon}, θ ∈ ℝ^{theta.Length}) for {config.Iterations} iterations × {config.Rollouts} rollouts, " +
+                         $"σ = {config.Sigma}, β = {config.Beta}, η = {config.LearningRate} ({config.Optimizer}), seed {config.Seed}, {workers} worker(s) → {dir}");
+        using var executor = setup.CreateExecutor(workers);
+        var trainer = new Trainer(options, executor, theta, optimizer, completed);
+        var progress = new ProgressReporter(output, config.Iterations, interactive: !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out));
+        while (trainer.CompletedIterations < config.Iterations)
+        {
+            var metrics = trainer.RunIteration();
+            MetricsCsvWriter.Append(metricsPath, metrics);
+            TrainingCheckpoint.From(trainer, setup.Ocp.Parameters).Save(paramsPath);
+            progress.Report(metrics);
+        }
+        var curve = MetricsCsvWriter.ReadMeanCosts(metricsPath);
+        LearningCurvePlot.Save(Path.Combine(dir, "learning-curve.png"), $"{config.Environment} — DiffOP {config.Mode}, seed {config.Seed}", curve);
+        output.WriteLine($"done: mean cost {curve[0].MeanCost:G6} (iteration 1) → {curve[^1].MeanCost:G6} (iteration {curve[^1].Iteration}); files in {dir}");
+        return DiffOpCli.Success;
+    }
+}

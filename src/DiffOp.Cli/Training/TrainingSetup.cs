@@ -1,0 +1,44 @@
+using DiffOp.Control.Ocp;
+using DiffOp.Environments.Common;
+using DiffOp.Learning;
+using DiffOp.Learning.Exploration;
+using DiffOp.Learning.Policies;
+using DiffOp.Learning.Training;
+
+namespace DiffOp.Cli.Training;
+
+/// <summary>Builds the pieces of a run from its <see cref="RunConfig"/>: the policy model, the OCP, workers.</summary>
+internal sealed class TrainingSetup
+{
+    public TrainingSetup(RunConfig config)
+    {
+        Config = config;
+        Model = EnvironmentCatalog.CreatePolicyModel(config.Environment, config.Settings);
+        Theta0 = config.InitialTheta == "true" ? Model.TrueTheta() : Model.InitialTheta(SeedSequence.Parameters(config.Seed));
+        Ocp = Model.BuildOcp(config.Horizon, Theta0);
+    }
+
+    public RunConfig Config { get; }
+    public IPolicyModel Model { get; }
+    public double[] Theta0 { get; }
+    public Ocp Ocp { get; }
+
+    /// <summary>The horizon a mode uses: the environment's Step horizon, or T for Traj.</summary>
+    public static int HorizonFor(IPolicyModel model, PolicyMode mode) => mode == PolicyMode.Step ? model.StepHorizon : model.EpisodeLength;
+
+    /// <summary>
+    /// Policy solves during training give up after 200 Ipopt iterations (a converging solve here needs 5–30): a
+    /// θ far from sensible makes some solves fail, and failing fast drops that rollout instead of stalling the run.
+    /// </summary>
+    public static readonly OcpSolverOptions PolicySolverOptions = new() { Ipopt = new Control.Nlp.IpoptOptions { MaxIterations = 200 } };
+
+    public RolloutWorker CreateWorker()
+    {
+        IEnvironment environment = EnvironmentCatalog.CreateSimulator(Config.Environment, Config.Settings);
+        var policy = new OptimizationPolicy(Ocp, Config.Mode, PolicySolverOptions);
+        return new RolloutWorker(environment, policy, new TruncatedGaussianExploration(Config.Sigma, Config.Beta));
+    }
+
+    public IRolloutExecutor CreateExecutor(int workers) =>
+        workers <= 1 ? new SequentialRolloutExecutor(CreateWorker()) : new ProcessRolloutExecutor(Config, workers);
+}
