@@ -1,0 +1,112 @@
+using System.Text.Json;
+using DiffOp.Interop.Ipopt;
+
+namespace DiffOp.Cli.Tests;
+
+[Category("Native")]
+public class TrainCommandTests
+{
+    private string _root = "";
+
+    [SetUp]
+    public void SetUp()
+    {
+        if (!IpoptLibrary.IsAvailable()) Assert.Ignore("Ipopt is not installed here.");
+        _root = Path.Combine(Path.GetTempPath(), $"diffop-train-tests-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(_root);
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = DiffOpCli.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private string[] Train(string dir, int iterations, int workers = 1) =>
+        ["train", "cartpole", "--iterations", iterations.ToString(), "--rollouts", "3", "--set", "T=8", "--sigma", "0.5",
+         "--beta", "inf", "--optimizer", "adam", "--lr", "0.02", "--estimator", "baseline", "--seed", "3", "--workers", workers.ToString(), "--out", dir];
+
+    private static double[] Theta(string dir)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "params.json")));
+        return doc.RootElement.GetProperty("theta").EnumerateObject().SelectMany(b => b.Value.EnumerateArray().Select(v => v.GetDouble())).ToArray();
+    }
+
+    [Test]
+    public void Train_WritesRunFolder_AndEvaluateReadsIt()
+    {
+        string dir = Path.Combine(_root, "run");
+        var (code, output, err) = Run(Train(dir, 2));
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        Assert.That(output, Does.Contain("iteration     2/2"));
+        foreach (var f in new[] { "config.json", "params.json", "metrics.csv", "learning-curve.png" })
+            Assert.That(File.Exists(Path.Combine(dir, f)), f);
+        var png = File.ReadAllBytes(Path.Combine(dir, "learning-curve.png"));
+        Assert.That(png.Take(8), Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }), "PNG signature");
+        var lines = File.ReadAllLines(Path.Combine(dir, "metrics.csv"));
+        Assert.That(lines, Has.Length.EqualTo(3), "header + one row per iteration");
+        Assert.That(lines[0], Does.StartWith("iteration,mean_cost"));
+        Assert.That(Theta(dir), Has.All.Matches<double>(double.IsFinite));
+        Assert.That(Theta(dir), Has.Length.EqualTo(11), "cartpole θ = (mc, mp, l), 4 stage and 4 terminal weights");
+
+        var (evalCode, evalOut, evalErr) = Run("evaluate", dir, "--episodes", "2", "--json");
+        Assert.That(evalCode, Is.EqualTo(DiffOpCli.Success), evalErr);
+        using var doc = JsonDocument.Parse(evalOut);
+        Assert.That(doc.RootElement.GetProperty("iterations").GetInt32(), Is.EqualTo(2));
+        Assert.That(doc.RootElement.GetProperty("mean_cost").GetDouble(), Is.GreaterThan(0));
+        Assert.That(doc.RootElement.GetProperty("initial_mean_cost").GetDouble(), Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void Train_TwoWorkerProcesses_GiveTheSameThetaAsOne()
+    {
+        string one = Path.Combine(_root, "one"), two = Path.Combine(_root, "two");
+        Assert.That(Run(Train(one, 2, workers: 1)).Code, Is.EqualTo(DiffOpCli.Success));
+        var (code, _, err) = Run(Train(two, 2, workers: 2));
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        Assert.That(Theta(two), Is.EqualTo(Theta(one)));
+    }
+
+    [Test]
+    public void Resume_ContinuesToTheSameThetaAsAnUninterruptedRun()
+    {
+        string full = Path.Combine(_root, "full"), part = Path.Combine(_root, "part");
+        Assert.That(Run(Train(full, 3)).Code, Is.EqualTo(DiffOpCli.Success));
+        Assert.That(Run(Train(part, 2)).Code, Is.EqualTo(DiffOpCli.Success));
+        var (code, _, err) = Run("train", "--resume", part, "--iterations", "3");
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        Assert.That(Theta(part), Is.EqualTo(Theta(full)));
+        Assert.That(File.ReadAllLines(Path.Combine(part, "metrics.csv")), Has.Length.EqualTo(4));
+    }
+
+    [Test]
+    public void Train_BadInput_IsUsageError()
+    {
+        string dir = Path.Combine(_root, "busy");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "something.txt"), "x");
+        var (code, _, err) = Run(Train(dir, 1));
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(err, Does.Contain("--resume"));
+
+        (code, _, err) = Run("train", "cartpole", "--workers", "0", "--out", Path.Combine(_root, "w0"));
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(err, Does.Contain("--workers"));
+
+        (code, _, err) = Run("train", "cartpole", "--beta", "-1", "--out", Path.Combine(_root, "b"));
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(err, Does.Contain("--beta"));
+
+        (code, _, err) = Run("evaluate", Path.Combine(_root, "nothing-here"));
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(err, Does.Contain("config.json"));
+    }
+}
