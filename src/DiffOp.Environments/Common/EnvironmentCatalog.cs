@@ -1,6 +1,7 @@
 using DiffOp.Environments.CartPole;
 using DiffOp.Environments.Quadrotor;
 using DiffOp.Environments.RobotArm;
+using DiffOp.Environments.Voltage;
 using DiffOp.Learning;
 
 namespace DiffOp.Environments.Common;
@@ -11,7 +12,7 @@ namespace DiffOp.Environments.Common;
 /// </summary>
 public static class EnvironmentCatalog
 {
-    // Extension point: add one EnvironmentRegistration per environment (voltage registers here).
+    // Extension point: add one EnvironmentRegistration per environment.
     private static readonly EnvironmentRegistration[] Entries =
     [
         ControlTask(CartPoleSettings.Name, "cart-pole swing-up (ENVIRONMENTS.md §1)",
@@ -20,6 +21,9 @@ public static class EnvironmentCatalog
             () => new RobotArmSettings(), s => new RobotArmEnvironment(s), s => new RobotArmPolicyModel(s)),
         ControlTask(QuadrotorSettings.Name, "6-DoF quadrotor (ENVIRONMENTS.md §3)",
             () => new QuadrotorSettings(), s => new QuadrotorEnvironment(s), s => new QuadrotorPolicyModel(s)),
+        new(VoltagePolicySettings.Name, "reactive-power voltage control on the IEEE 13-bus feeder (ENVIRONMENTS.md §7)",
+            overrides => new VoltageEnvironment(VoltageSettingsOverrideParser.Apply(new VoltagePolicySettings(), overrides).System),
+            overrides => new VoltagePolicyModel(VoltageSettingsOverrideParser.Apply(new VoltagePolicySettings(), overrides))),
     ];
 
     /// <summary>Every registered environment, in listing order.</summary>

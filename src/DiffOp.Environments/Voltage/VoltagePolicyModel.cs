@@ -1,0 +1,176 @@
+using DiffOp.Control.Ocp;
+using DiffOp.Environments.Common;
+using DiffOp.Symbolic;
+
+namespace DiffOp.Environments.Voltage;
+
+/// <summary>
+/// The voltage policy's OCP (ENVIRONMENTS.md §7.4, paper eq. 11): state x = [v (3), q (3), v0 (3)], control u ∈ R³
+/// (reactive-power increments, MVAr), linear dynamics q' = q + u, v' = A (q + u) + v0, v0' = v0, and cost
+/// Σ_{i&lt;H} (u_iᵀ C_u u_i + (v_i − 1)ᵀ C_v (v_i − 1)) + (v_H − 1)ᵀ C_v (v_H − 1) with C_u = w_u·I fixed.
+/// The q box of the settings is a known constraint, imposed as bounds on q of x_1..x_H.
+/// </summary>
+/// <remarks>
+/// <para>θ is two blocks in this order: <c>theta_c</c> = diag C_v (3 values) and <c>theta_f</c> = A (3×3, row-major:
+/// entry [3i + j] = ∂v_i/∂q_j), so |θ| = 12.</para>
+/// <para>The model's v' uses q after the increment, like the simulator, where the action's q acts at the next
+/// measurement (§7.4). The dynamics are linear and the cost convex for C_v ≥ 0, so the OCP is a convex QP.</para>
+/// </remarks>
+public sealed class VoltagePolicyModel : IPolicyModel
+{
+    /// <summary>Name of the cost block θ_c = diag C_v.</summary>
+    public const string CostBlockName = "theta_c";
+
+    /// <summary>Name of the dynamics block θ_f = A (row-major).</summary>
+    public const string DynamicsBlockName = "theta_f";
+
+    /// <summary>Length of θ: 3 (diag C_v) + 9 (A).</summary>
+    public const int ThetaCount = 12;
+
+    /// <summary>The scenario whose q = 0 sensitivity is the true A of <see cref="TrueTheta"/> (scenario 0, the first initial state).</summary>
+    public const int TrueSensitivityScenario = 0;
+
+    private const int BusCount = VoltageEnvironment.ControlledBusCount;
+
+    private readonly double[] _trueSensitivity;
+
+    /// <summary>Creates the model; computes the default initial states and the true sensitivity with power flows.</summary>
+    /// <param name="settings">Settings; null gives the defaults (training box, H = 6, T = 30, w_u = 0.1).</param>
+    /// <exception cref="ArgumentException">The settings are invalid.</exception>
+    public VoltagePolicyModel(VoltagePolicySettings? settings = null)
+    {
+        Settings = settings ?? new VoltagePolicySettings();
+        Settings.Validate();
+        var powerFlow = new PowerFlow(Settings.System.ToPowerFlowOptions());
+        var states = new IReadOnlyList<double>[Settings.InitialScenarioCount];
+        for (int k = 0; k < states.Length; k++)
+        {
+            var v0 = VoltageScenario.Generate(k, powerFlow).InitialVoltages;
+            states[k] = Array.AsReadOnly<double>([.. v0, 0, 0, 0, .. v0]);
+        }
+
+        InitialStates = Array.AsReadOnly(states);
+        _trueSensitivity = VoltageSensitivity.AtZeroReactivePower(TrueSensitivityScenario, Settings.System);
+    }
+
+    /// <summary>The settings in use.</summary>
+    public VoltagePolicySettings Settings { get; }
+
+    /// <inheritdoc/>
+    public string Name => VoltagePolicySettings.Name;
+
+    /// <inheritdoc/>
+    public int StateCount => 3 * BusCount;
+
+    /// <inheritdoc/>
+    public int ControlCount => BusCount;
+
+    /// <inheritdoc/>
+    public int StepHorizon => Settings.Horizon;
+
+    /// <inheritdoc/>
+    public int EpisodeLength => Settings.System.EpisodeLength;
+
+    /// <inheritdoc/>
+    /// <remarks>[v0, 0, v0] of scenarios 0..N−1 (N = <see cref="VoltagePolicySettings.InitialScenarioCount"/>), scenario 0 first:
+    /// the states <see cref="VoltageEnvironment.Reset"/> returns for those seeds.</remarks>
+    public IReadOnlyList<IReadOnlyList<double>> InitialStates { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> ParameterBlockNames { get; } = [CostBlockName, DynamicsBlockName];
+
+    /// <summary>
+    /// The true sensitivity A = ∂|V|/∂q (p.u./MVAr, 3×3 row-major) at q = 0 of scenario <see cref="TrueSensitivityScenario"/>,
+    /// from central finite differences of the power flow (<see cref="VoltageSensitivity"/>).
+    /// </summary>
+    public IReadOnlyList<double> TrueSensitivity => _trueSensitivity;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// C_v = I (the same weight on every bus, as in the untrained start) and A = the finite-difference sensitivity of
+    /// the power flow at q = 0 for scenario 0 (<see cref="TrueSensitivity"/>; a low-voltage scenario, so about 20–30%
+    /// above the no-load values [[0.030, 0.022, 0.022], [0.022, 0.049, 0.045], [0.022, 0.045, 0.047]] quoted in §7.4).
+    /// The true system is nonlinear and its sensitivity depends on the scenario and on q, so no θ makes the model exact
+    /// everywhere; this one makes its one-step prediction exact to first order at the first initial state.
+    /// </remarks>
+    public double[] TrueTheta() => [1, 1, 1, .. _trueSensitivity];
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The paper's untrained start, the same for every seed: C_v = I and A = 0.5·I (§7.4), with which the policy does
+    /// not bring the voltages into ±5%. <paramref name="seed"/> is ignored (no random spread for this task).
+    /// </remarks>
+    public double[] InitialTheta(int seed) => [1, 1, 1, 0.5, 0, 0, 0, 0.5, 0, 0, 0, 0.5];
+
+    /// <inheritdoc/>
+    public Ocp BuildOcp(int horizon, IReadOnlyList<double> theta)
+    {
+        ArgumentNullException.ThrowIfNull(theta);
+        if (horizon < 1)
+        {
+            throw new ArgumentException($"{Name}: the OCP horizon must be at least 1 step; got {horizon}.", nameof(horizon));
+        }
+
+        if (theta.Count != ThetaCount)
+        {
+            throw new ArgumentException(
+                $"{Name}: θ needs {ThetaCount} values ({CostBlockName} = diag C_v: 3, {DynamicsBlockName} = A row-major: 9); got {theta.Count}.",
+                nameof(theta));
+        }
+
+        for (int i = 0; i < ThetaCount; i++)
+        {
+            if (!double.IsFinite(theta[i]))
+            {
+                throw new ArgumentException($"{Name}: θ entry {i} must be finite; got {theta[i]}.", nameof(theta));
+            }
+        }
+
+        var builder = new OcpBuilder(Name, StateCount, ControlCount, horizon);
+        SxVector weights = builder.AddParameter(CostBlockName, theta.Take(BusCount).ToArray());
+        SxVector a = builder.AddParameter(DynamicsBlockName, theta.Skip(BusCount).ToArray());
+        SxVector x = builder.State, u = builder.Control;
+
+        var next = new Sx[StateCount];
+        for (int i = 0; i < BusCount; i++)
+        {
+            next[BusCount + i] = x[BusCount + i] + u[i];
+            next[(2 * BusCount) + i] = x[(2 * BusCount) + i];
+        }
+
+        for (int i = 0; i < BusCount; i++)
+        {
+            Sx v = next[(2 * BusCount) + i];
+            for (int j = 0; j < BusCount; j++)
+            {
+                v += a[(BusCount * i) + j] * next[BusCount + j];
+            }
+
+            next[i] = v;
+        }
+
+        Sx voltageCost = Sx.Zero, controlCost = Sx.Zero;
+        for (int i = 0; i < BusCount; i++)
+        {
+            Sx deviation = x[i] - 1.0;
+            voltageCost += weights[i] * deviation * deviation;
+            controlCost += u[i] * u[i];
+        }
+
+        builder.SetDynamics(new SxVector(next));
+        builder.SetStageCost((Settings.ControlWeight * controlCost) + voltageCost);
+        builder.SetTerminalCost(voltageCost);
+
+        double[] lower = new double[StateCount], upper = new double[StateCount];
+        Array.Fill(lower, double.NegativeInfinity);
+        Array.Fill(upper, double.PositiveInfinity);
+        for (int i = 0; i < BusCount; i++)
+        {
+            lower[BusCount + i] = Settings.System.ReactivePowerMin[i];
+            upper[BusCount + i] = Settings.System.ReactivePowerMax[i];
+        }
+
+        builder.SetStateBounds(lower, upper);
+        return builder.Build();
+    }
+}
