@@ -11,7 +11,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 ROOT=$(pwd)
 CONFIG=${CONFIG:-Release}
 RESULTS="$ROOT/artifacts/test-results"
-APT_PACKAGES=(coinor-libipopt1v5 coinor-libipopt-dev pkg-config cmake gcc make)
+APT_PACKAGES=(coinor-libipopt1v5 coinor-libipopt-dev pkg-config cmake gcc make fonts-dejavu-core)
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -19,7 +19,8 @@ ipopt_present() {
   # runtime (what the .NET code loads) + header and pkg-config file (what the native smoke test builds against)
   { ldconfig -p 2>/dev/null | grep -q 'libipopt\.so\.1' || [ -e /usr/lib/libipopt.so.1 ] || [ -n "${DIFFOP_IPOPT_PATH:-}" ]; } &&
     [ -e /usr/include/coin/IpStdCInterface.h ] && command -v pkg-config >/dev/null && pkg-config --exists ipopt &&
-    command -v cmake >/dev/null && command -v cc >/dev/null
+    command -v cmake >/dev/null && command -v cc >/dev/null &&
+    [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]   # learning-curve plots need one font
 }
 
 cmd_setup() {
@@ -68,10 +69,16 @@ cmd_test() {
 cmd_demo() {
   cmd_setup
   cmd_build
-  log "demo: solving HS071 with Ipopt through the diffop CLI"
-  "$ROOT/diffop" solve hs071
-  log "demo: solving a box-constrained LQR policy problem (H = 8): trajectory, costates, active set"
-  "$ROOT/diffop" solve boxlqr
+  log "demo: HS071 through Ipopt"
+  "$ROOT/diffop" solve hs071 --json
+  local run="$ROOT/runs/demo-robotarm"
+  rm -rf "$run"
+  log "demo: DiffOP training of the robot-arm policy (Step mode, 15 iterations x 10 rollouts, 2 worker processes)"
+  "$ROOT/diffop" train robotarm --mode step --iterations 15 --rollouts 10 --workers 2 \
+    --estimator baseline --optimizer adam --lr 0.05 --beta inf --sigma 0.5 --seed 0 --out "$run"
+  log "demo: the deterministic policy (u = u*) on the true system, before and after training"
+  "$ROOT/diffop" evaluate "$run" --episodes 8
+  log "demo: learning curve and checkpoint in $run (learning-curve.png, params.json, metrics.csv)"
 }
 
 cmd_bench() {
