@@ -28,6 +28,8 @@ public static class DiffOpCli
         root.Subcommands.Add(SolveCommand.Create());
         root.Subcommands.Add(GradCheckCommand.Create());
         root.Subcommands.Add(ExportKktCommand.Create());
+        root.Subcommands.Add(EvaluateBaselineCommand.Create());
+        root.Subcommands.Add(PlotCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(RolloutWorkerCommand.Create());
