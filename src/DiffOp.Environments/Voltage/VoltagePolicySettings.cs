@@ -28,7 +28,7 @@ public sealed record VoltagePolicySettings
 
     /// <summary>
     /// Number of scenarios whose q = 0 states [v0, 0, v0] make the default initial states (scenarios 0..N−1, scenario 0
-    /// first). Default 4 (scenarios 0 and 3 are low-voltage, 1 and 2 high-voltage). At least 1. Not a command-line key.
+    /// first). Default 4 (scenario 1 is high-voltage, 0, 2 and 3 low-voltage). At least 1. Not a command-line key.
     /// </summary>
     public int InitialScenarioCount { get; init; } = 4;
 
