@@ -1,14 +1,18 @@
 using System.CommandLine;
 using DiffOp.Cli.Training;
+using DiffOp.Environments.Common;
+using DiffOp.Environments.Voltage;
 using DiffOp.Interop.Ipopt;
+using DiffOp.Learning.Policies;
 using DiffOp.Learning.Training;
 
 namespace DiffOp.Cli.Commands;
 
 /// <summary>
-/// <c>diffop evaluate DIR [--episodes E] [--initial] [--json]</c>: runs the deterministic policy (u = u*) with the
-/// trained θ of a run folder on the true system and reports the mean episode cost (also for the initial θ, to
-/// show what training bought). Evaluation episodes use seeds 1,000,000 + e, disjoint from training seeds.
+/// <c>diffop evaluate DIR [--episodes E | --scenarios S] [--json]</c>: runs the deterministic policy (u = u*) with the
+/// trained θ of a run folder, and with its initial θ for comparison, on the true system. <c>--episodes</c> runs
+/// E training-length episodes with seeds 1,000,000 + e (disjoint from training seeds); <c>--scenarios</c> (voltage)
+/// runs the ENVIRONMENTS.md §7.3 protocol on scenarios 0..S−1 (100 steps, evaluation box).
 /// </summary>
 internal static class EvaluateCommand
 {
@@ -17,47 +21,23 @@ internal static class EvaluateCommand
     public static Command Create()
     {
         var dir = new Argument<DirectoryInfo>("run") { Description = "A run folder written by 'diffop train'." };
-        var episodes = new Option<int>("--episodes") { Description = "Number of evaluation episodes.", DefaultValueFactory = _ => 20 };
+        var episodes = new Option<int?>("--episodes") { Description = "Number of evaluation episodes (default 20)." };
+        var scenarios = new Option<int?>("--scenarios") { Description = "Voltage only: the §7.3 protocol on scenarios 0..S−1 (the paper uses 500)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
-        var command = new Command("evaluate", "Evaluate a trained policy (deterministic u = u*) on the true system.") { dir, episodes, json };
+        var command = new Command("evaluate", "Evaluate a trained policy (deterministic u = u*) on the true system, beside its initial θ.") { dir, episodes, scenarios, json };
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
             try
             {
                 string folder = parse.GetRequiredValue(dir).FullName;
-                int count = parse.GetValue(episodes);
-                if (count < 1) throw new ArgumentException($"--episodes must be at least 1, got {count}.");
                 var config = RunConfig.Load(Path.Combine(folder, "config.json"));
-                var setup = new TrainingSetup(config);
                 var checkpoint = TrainingCheckpoint.Load(Path.Combine(folder, "params.json"));
-                var trained = checkpoint.FlatTheta(setup.Ocp.Parameters);
-                var worker = setup.CreateWorker();
-                double Mean(double[] theta, out int dropped)
-                {
-                    var results = Enumerable.Range(0, count).Select(e => worker.Run(theta, new RolloutRequest(EvaluationSeedBase + e, Explore: false))).ToArray();
-                    dropped = results.Count(r => r.Dropped);
-                    var kept = results.Where(r => !r.Dropped).ToArray();
-                    return kept.Length > 0 ? kept.Average(r => r.Cost) : double.NaN;
-                }
-                double initialCost = Mean(setup.Theta0, out int droppedInitial);
-                double trainedCost = Mean(trained, out int droppedTrained);
-                if (parse.GetValue(json))
-                {
-                    JsonOutput.Write(output, new
-                    {
-                        environment = config.Environment, mode = config.Mode.ToString().ToLowerInvariant(), iterations = checkpoint.Iteration,
-                        episodes = count, mean_cost = trainedCost, initial_mean_cost = initialCost, failed_episodes = droppedTrained,
-                        initial_failed_episodes = droppedInitial,
-                    });
-                }
-                else
-                {
-                    output.WriteLine($"{config.Environment} ({config.Mode}) after {checkpoint.Iteration} iterations, {count} episodes, u = u*:");
-                    output.WriteLine($"  initial θ  mean cost {initialCost:G6}{(droppedInitial > 0 ? $" ({droppedInitial} episodes failed)" : "")}");
-                    output.WriteLine($"  trained θ  mean cost {trainedCost:G6}{(droppedTrained > 0 ? $" ({droppedTrained} episodes failed)" : "")}");
-                }
-                return double.IsFinite(trainedCost) ? DiffOpCli.Success : DiffOpCli.ComputationFailed;
+                if (parse.GetValue(scenarios) is { } s && parse.GetValue(episodes) is not null)
+                    throw new ArgumentException("Give either --episodes or --scenarios, not both.");
+                return parse.GetValue(scenarios) is { } count
+                    ? Scenarios(config, checkpoint, count, parse.GetValue(json), output)
+                    : Episodes(config, checkpoint, parse.GetValue(episodes) ?? 20, parse.GetValue(json), output);
             }
             catch (NativeLibraryException ex) { parse.InvocationConfiguration.Error.WriteLine(ex.Message); return DiffOpCli.MissingDependency; }
             catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException)
@@ -67,5 +47,81 @@ internal static class EvaluateCommand
             }
         });
         return command;
+    }
+
+    private static int Episodes(RunConfig config, TrainingCheckpoint checkpoint, int count, bool json, TextWriter output)
+    {
+        if (count < 1) throw new ArgumentException($"--episodes must be at least 1, got {count}.");
+        var setup = new TrainingSetup(config);
+        var worker = setup.CreateWorker();
+        (double Mean, double Std, int Failed) Run(double[] theta)
+        {
+            var results = Enumerable.Range(0, count).Select(e => worker.Run(theta, new RolloutRequest(EvaluationSeedBase + e, Explore: false))).ToArray();
+            var costs = results.Where(r => !r.Dropped).Select(r => r.Cost).ToArray();
+            if (costs.Length == 0) return (double.NaN, double.NaN, results.Length);
+            double mean = costs.Average();
+            double std = costs.Length > 1 ? Math.Sqrt(costs.Sum(c => (c - mean) * (c - mean)) / (costs.Length - 1)) : 0;
+            return (mean, std, results.Length - costs.Length);
+        }
+        var initial = Run(setup.Theta0);
+        var trained = Run(checkpoint.FlatTheta(setup.Ocp.Parameters));
+        if (json)
+        {
+            JsonOutput.Write(output, new
+            {
+                env = config.Environment, mode = config.Mode.ToString().ToLowerInvariant(), iterations = checkpoint.Iteration, episodes = count,
+                mean_cost = trained.Mean, std_cost = trained.Std, failed_episodes = trained.Failed,
+                initial_mean_cost = initial.Mean, initial_std_cost = initial.Std, initial_failed_episodes = initial.Failed,
+            });
+        }
+        else
+        {
+            output.WriteLine($"{config.Environment} ({config.Mode}) after {checkpoint.Iteration} iterations, {count} episodes, u = u*:");
+            output.WriteLine($"  initial θ  mean cost {initial.Mean:G6} ± {initial.Std:G3}{(initial.Failed > 0 ? $" ({initial.Failed} episodes failed)" : "")}");
+            output.WriteLine($"  trained θ  mean cost {trained.Mean:G6} ± {trained.Std:G3}{(trained.Failed > 0 ? $" ({trained.Failed} episodes failed)" : "")}");
+        }
+        return double.IsFinite(trained.Mean) ? DiffOpCli.Success : DiffOpCli.ComputationFailed;
+    }
+
+    private static int Scenarios(RunConfig config, TrainingCheckpoint checkpoint, int count, bool json, TextWriter output)
+    {
+        if (!string.Equals(config.Environment, "voltage", StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"--scenarios is the voltage evaluation protocol; '{config.Environment}' uses --episodes.");
+        if (count < 1) throw new ArgumentException($"--scenarios must be at least 1, got {count}.");
+        // The evaluation box (third bus [−1.0, 0.6]) is known to the policy too.
+        var model = EnvironmentCatalog.CreatePolicyModel(config.Environment, [.. config.Settings, "box=evaluation"]);
+        var setup = new TrainingSetup(config);
+        var evaluation = new VoltageEvaluation(VoltageSettings.Evaluation, scenarios: count);
+        (VoltageEvaluationResult Result, int SolveFailures) Run(double[] theta)
+        {
+            var policy = new OptimizationPolicy(model.BuildOcp(config.Horizon, theta), config.Mode, TrainingSetup.PolicySolverOptions);
+            var controller = new PolicyController(policy, theta);
+            var result = evaluation.Run(controller.Act, _ => controller.Reset());
+            return (result, controller.SolveFailures);
+        }
+        var initial = Run(setup.Theta0);
+        var trained = Run(checkpoint.FlatTheta(setup.Ocp.Parameters));
+        var costs = trained.Result.ScenarioTransientCosts;
+        double mean = costs.Average(), std = Math.Sqrt(costs.Sum(c => (c - mean) * (c - mean)) / Math.Max(1, costs.Count - 1));
+        if (json)
+        {
+            JsonOutput.Write(output, new
+            {
+                env = config.Environment, mode = config.Mode.ToString().ToLowerInvariant(), iterations = checkpoint.Iteration, scenarios = count,
+                mean_cost = mean, std_cost = std,
+                transient_cost = trained.Result.TransientCost, steady_state_cost = trained.Result.SteadyStateCost,
+                pf_failures = trained.Result.PowerFlowFailures, solve_failures = trained.SolveFailures,
+                initial_transient_cost = initial.Result.TransientCost, initial_steady_state_cost = initial.Result.SteadyStateCost,
+            });
+        }
+        else
+        {
+            output.WriteLine($"voltage ({config.Mode}) after {checkpoint.Iteration} iterations, scenarios 0..{count - 1}, 100 steps, u = u*:");
+            output.WriteLine($"  initial θ  transient {initial.Result.TransientCost:F4}  steady-state {initial.Result.SteadyStateCost:F4}");
+            output.WriteLine($"  trained θ  transient {trained.Result.TransientCost:F4}  steady-state {trained.Result.SteadyStateCost:F4}" +
+                             $"  (power-flow failures {trained.Result.PowerFlowFailures}, solve failures {trained.SolveFailures})");
+            output.WriteLine("  paper (Table 2): DiffOP Step −6.81 / −0.11, Traj −6.80 / −0.11");
+        }
+        return DiffOpCli.Success;
     }
 }
