@@ -36,11 +36,9 @@ internal static class EvaluateBaselineCommand
         command.Options.Add(scenarios);
         command.Options.Add(steps);
         command.Options.Add(json);
-        command.SetAction(parse =>
+        command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
             var output = parse.InvocationConfiguration.Output;
-            var error = parse.InvocationConfiguration.Error;
-            try
             {
                 var evaluation = new VoltageEvaluation(VoltageSettings.Evaluation, parse.GetValue(scenarios), parse.GetValue(steps));
                 var sgf = new SafeGradientFlowController(evaluation.Settings);
@@ -67,12 +65,7 @@ internal static class EvaluateBaselineCommand
 
                 return DiffOpCli.Success;
             }
-            catch (ArgumentException ex)
-            {
-                error.WriteLine(ex.Message);
-                return DiffOpCli.UsageError;
-            }
-        });
+        }));
         return command;
     }
 

@@ -25,10 +25,9 @@ internal static class EvaluateCommand
         var scenarios = new Option<int?>("--scenarios") { Description = "Voltage only: the §7.3 protocol on scenarios 0..S−1 (the paper uses 500)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
         var command = new Command("evaluate", "Evaluate a trained policy (deterministic u = u*) on the true system, beside its initial θ.") { dir, episodes, scenarios, json };
-        command.SetAction(parse =>
+        command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
             var output = parse.InvocationConfiguration.Output;
-            try
             {
                 string folder = parse.GetRequiredValue(dir).FullName;
                 var config = RunConfig.Load(Path.Combine(folder, "config.json"));
@@ -39,13 +38,7 @@ internal static class EvaluateCommand
                     ? Scenarios(config, checkpoint, count, parse.GetValue(json), output)
                     : Episodes(config, checkpoint, parse.GetValue(episodes) ?? 20, parse.GetValue(json), output);
             }
-            catch (NativeLibraryException ex) { parse.InvocationConfiguration.Error.WriteLine(ex.Message); return DiffOpCli.MissingDependency; }
-            catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException)
-            {
-                parse.InvocationConfiguration.Error.WriteLine(ex.Message);
-                return DiffOpCli.UsageError;
-            }
-        });
+        }));
         return command;
     }
 

@@ -19,9 +19,8 @@ internal static class ExportKktCommand
         var command = new Command("export-kkt", "Solve an OCP and export its solution, multipliers, active set and per-stage KKT blocks as JSON (docs/kkt-export.md).");
         common.AddTo(command);
         command.Options.Add(outFile);
-        command.SetAction(parse =>
+        command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
-            try
             {
                 var c = ProblemCatalog.Create(common.Read(parse));
                 var solution = new OcpSolver(c.Ocp).Solve(c.Theta, c.InitialState, c.Context).EnsureSuccess();
@@ -33,22 +32,7 @@ internal static class ExportKktCommand
                     $"wrote {file.FullName}: {c.Ocp}, status {solution.RawStatus}, {solution.ActiveSet}");
                 return DiffOpCli.Success;
             }
-            catch (NativeLibraryException ex)
-            {
-                parse.InvocationConfiguration.Error.WriteLine(ex.Message);
-                return DiffOpCli.MissingDependency;
-            }
-            catch (DiffOp.Control.Nlp.SolverException ex)
-            {
-                parse.InvocationConfiguration.Error.WriteLine(ex.Message);
-                return DiffOpCli.ComputationFailed;
-            }
-            catch (ArgumentException ex)
-            {
-                parse.InvocationConfiguration.Error.WriteLine(ex.Message);
-                return DiffOpCli.UsageError;
-            }
-        });
+        }));
         return command;
     }
 }

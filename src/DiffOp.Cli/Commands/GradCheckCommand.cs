@@ -19,10 +19,9 @@ internal static class GradCheckCommand
         var common = new CommonOptions();
         var command = new Command("gradcheck", "Check the implicit gradient ∂ζ*/∂(θ, x_init): structured vs dense KKT solve vs finite differences.");
         common.AddTo(command);
-        command.SetAction(parse =>
+        command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
             var output = parse.InvocationConfiguration.Output;
-            try
             {
                 var c = ProblemCatalog.Create(common.Read(parse));
                 var report = GradientCheck.Run(c.Ocp, c.Theta, c.InitialState, c.Context);
@@ -51,22 +50,7 @@ internal static class GradCheckCommand
                 }
                 return ok ? DiffOpCli.Success : DiffOpCli.ComputationFailed;
             }
-            catch (NativeLibraryException ex)
-            {
-                parse.InvocationConfiguration.Error.WriteLine(ex.Message);
-                return DiffOpCli.MissingDependency;
-            }
-            catch (DiffOp.Control.Nlp.SolverException ex)
-            {
-                parse.InvocationConfiguration.Error.WriteLine(ex.Message);
-                return DiffOpCli.ComputationFailed;
-            }
-            catch (ArgumentException ex)
-            {
-                parse.InvocationConfiguration.Error.WriteLine(ex.Message);
-                return DiffOpCli.UsageError;
-            }
-        });
+        }));
         return command;
     }
 }

@@ -37,11 +37,9 @@ internal static class PlotCommand
         command.Options.Add(output);
         command.Options.Add(set);
         command.Options.Add(theta);
-        command.SetAction(parse =>
+        command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
             var stdout = parse.InvocationConfiguration.Output;
-            var error = parse.InvocationConfiguration.Error;
-            try
             {
                 string name = parse.GetRequiredValue(environment).ToLowerInvariant();
                 string path = parse.GetRequiredValue(output);
@@ -59,11 +57,7 @@ internal static class PlotCommand
                     (rollout.SimulatorFailed ? ", the simulator failed (episode ended early)" : "") + ".");
                 return rollout.FailedSolves == 0 && !rollout.SimulatorFailed ? DiffOpCli.Success : DiffOpCli.ComputationFailed;
             }
-            catch (NativeLibraryException ex) { error.WriteLine(ex.Message); return DiffOpCli.MissingDependency; }
-            catch (ArgumentException ex) { error.WriteLine(ex.Message); return DiffOpCli.UsageError; }
-            catch (IOException ex) { error.WriteLine($"Cannot write the plot: {ex.Message}"); return DiffOpCli.UsageError; }
-            catch (UnauthorizedAccessException ex) { error.WriteLine($"Cannot write the plot: {ex.Message}"); return DiffOpCli.UsageError; }
-        });
+        }));
         return command;
     }
 

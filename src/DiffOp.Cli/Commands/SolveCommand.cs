@@ -17,19 +17,13 @@ internal static class SolveCommand
         var common = new CommonOptions("hs071");
         var command = new Command("solve", "Solve a named problem with Ipopt and print status, objective and solution (trajectory, costates, active set for OCPs).");
         common.AddTo(command);
-        command.SetAction(parse =>
+        command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
             var output = parse.InvocationConfiguration.Output;
-            var error = parse.InvocationConfiguration.Error;
-            try
-            {
-                var request = common.Read(parse);
-                bool json = parse.GetValue(common.Json);
-                return request.Name == "hs071" ? SolveHs071(json, output) : SolveOcp(ProblemCatalog.Create(request), json, output);
-            }
-            catch (NativeLibraryException ex) { error.WriteLine(ex.Message); return DiffOpCli.MissingDependency; }
-            catch (ArgumentException ex) { error.WriteLine(ex.Message); return DiffOpCli.UsageError; }
-        });
+            var request = common.Read(parse);
+            bool json = parse.GetValue(common.Json);
+            return request.Name == "hs071" ? SolveHs071(json, output) : SolveOcp(ProblemCatalog.Create(request), json, output);
+        }));
         return command;
     }
 

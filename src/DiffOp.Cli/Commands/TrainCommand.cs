@@ -43,10 +43,8 @@ internal static class TrainCommand
         {
             environment, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, clip, seed, workers, set, theta, output, resume,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
-            var error = parse.InvocationConfiguration.Error;
-            try
             {
                 var resumeDir = parse.GetValue(resume);
                 RunConfig config;
@@ -76,11 +74,7 @@ internal static class TrainCommand
                 if (parse.GetValue(workers) < 1) throw new ArgumentException($"--workers must be at least 1, got {parse.GetValue(workers)}.");
                 return TrainingRun.Execute(config, dir, resumeDir is not null, parse.GetValue(workers), parse.InvocationConfiguration.Output);
             }
-            catch (NativeLibraryException ex) { error.WriteLine(ex.Message); return DiffOpCli.MissingDependency; }
-            catch (ArgumentException ex) { error.WriteLine(ex.Message); return DiffOpCli.UsageError; }
-            catch (IOException ex) { error.WriteLine(ex.Message); return DiffOpCli.UsageError; }
-            catch (InvalidDataException ex) { error.WriteLine(ex.Message); return DiffOpCli.UsageError; }
-        });
+        }));
         return command;
     }
 
