@@ -104,6 +104,36 @@ public class TrainerTests
         Assert.That(File.Exists(path), Is.False);
     }
 
+    [Test]
+    public void SharedInitialState_SameStartDifferentNoiseWithinAnIteration_NewStartNextIteration()
+    {
+        var recorder = new RecordingExecutor();
+        var trainer = new Trainer(Options(PolicyMode.Step, 2) with { SharedInitialState = true }, recorder, [1.0, 0.0]);
+        trainer.RunIteration();
+        trainer.RunIteration();
+        var first = recorder.Batches[0];
+        var second = recorder.Batches[1];
+        Assert.That(first.Select(r => r.Seed).Distinct().Count(), Is.EqualTo(1), "one start per iteration");
+        Assert.That(first.Select(r => r.NoiseSeed).Distinct().Count(), Is.EqualTo(first.Count), "distinct noise per rollout");
+        Assert.That(second[0].Seed, Is.Not.EqualTo(first[0].Seed), "a fresh start each iteration");
+
+        var independent = new RecordingExecutor();
+        new Trainer(Options(PolicyMode.Step, 1), independent, [1.0, 0.0]).RunIteration();
+        Assert.That(independent.Batches[0].Select(r => r.Seed).Distinct().Count(), Is.EqualTo(8), "by default every rollout has its own start");
+    }
+
+    private sealed class RecordingExecutor : IRolloutExecutor
+    {
+        public List<IReadOnlyList<RolloutRequest>> Batches { get; } = [];
+        public int WorkerCount => 1;
+        public IReadOnlyList<RolloutResult> Run(double[] theta, IReadOnlyList<RolloutRequest> requests)
+        {
+            Batches.Add(requests);
+            return requests.Select(r => new RolloutResult { Seed = r.Seed, Cost = 1.0, Score = new double[theta.Length], Steps = 1, Dropped = false }).ToArray();
+        }
+        public void Dispose() { }
+    }
+
     private sealed class FailingExecutor : IRolloutExecutor
     {
         public int WorkerCount => 1;

@@ -31,6 +31,7 @@ internal static class TrainCommand
         var estimator = new Option<string>("--estimator") { Description = "reinforce (paper eq. 8) or baseline (leave-one-out batch-mean baseline).", DefaultValueFactory = _ => "reinforce" };
         estimator.AcceptOnlyFromAmong("reinforce", "baseline");
         var clip = new Option<double?>("--clip") { Description = "Clip ‖ĝ‖ to this norm (off by default)." };
+        var sharedStart = new Option<bool>("--shared-start") { Description = "The rollouts of one iteration share their initial state and differ only in noise (pairs well with --estimator baseline)." };
         var seed = new Option<int>("--seed") { Description = "Run seed (initial θ, initial states, exploration noise).", DefaultValueFactory = _ => 0 };
         var workers = new Option<int>("--workers") { Description = "Rollout worker processes (Ipopt is not thread-safe, so parallel rollouts use processes). Results do not depend on it.", DefaultValueFactory = _ => 1 };
         var set = new Option<string[]>("--set") { Description = "Override an environment setting, key=value (repeatable)." };
@@ -41,7 +42,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a policy's parameters θ with DiffOP (policy gradient through the OCP's implicit derivative).")
         {
-            environment, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, clip, seed, workers, set, theta, output, resume,
+            environment, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, clip, sharedStart, seed, workers, set, theta, output, resume,
         };
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
@@ -66,7 +67,7 @@ internal static class TrainCommand
                         Rollouts = parse.GetValue(rollouts), Sigma = parse.GetValue(sigma), Beta = ParseBeta(parse.GetValue(beta)!),
                         LearningRate = parse.GetValue(lr), Optimizer = parse.GetValue(optimizer) == "adam" ? OptimizerKind.Adam : OptimizerKind.Sgd,
                         Estimator = parse.GetValue(estimator) == "baseline" ? GradientEstimatorKind.ReinforceWithBaseline : GradientEstimatorKind.Reinforce,
-                        GradientClip = parse.GetValue(clip), Seed = parse.GetValue(seed), InitialTheta = parse.GetValue(theta)!,
+                        GradientClip = parse.GetValue(clip), SharedStart = parse.GetValue(sharedStart), Seed = parse.GetValue(seed), InitialTheta = parse.GetValue(theta)!,
                     };
                     dir = parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.Combine("runs", $"{config.Environment}-{parse.GetValue(mode)}-seed{config.Seed}"));
                 }

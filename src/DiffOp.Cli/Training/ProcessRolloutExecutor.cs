@@ -39,7 +39,7 @@ internal sealed class ProcessRolloutExecutor : IRolloutExecutor
         {
             var mine = Enumerable.Range(0, requests.Count).Where(i => i % _workers.Count == w).ToArray();
             foreach (int i in mine)
-                worker.StandardInput.WriteLine(JsonSerializer.Serialize(new WorkerRequest(theta, requests[i].Seed, requests[i].Explore), RunConfig.JsonOptions.WithoutIndent()));
+                worker.StandardInput.WriteLine(JsonSerializer.Serialize(new WorkerRequest(theta, requests[i].Seed, requests[i].Explore, requests[i].NoiseSeed), RunConfig.JsonOptions.WithoutIndent()));
             worker.StandardInput.Flush();
             foreach (int i in mine)
             {
@@ -87,7 +87,7 @@ internal sealed class ProcessRolloutExecutor : IRolloutExecutor
 }
 
 /// <summary>One request line to a rollout worker.</summary>
-internal sealed record WorkerRequest(double[] Theta, int Seed, bool Explore);
+internal sealed record WorkerRequest(double[] Theta, int Seed, bool Explore, int? NoiseSeed);
 
 internal static class JsonOptionsExtensions
 {

@@ -26,6 +26,7 @@ internal sealed record RunConfig
     [JsonPropertyName("optimizer")] public required OptimizerKind Optimizer { get; init; }
     [JsonPropertyName("estimator")] public required GradientEstimatorKind Estimator { get; init; }
     [JsonPropertyName("gradient_clip")] public double? GradientClip { get; init; }
+    [JsonPropertyName("shared_start")] public bool SharedStart { get; init; }
     [JsonPropertyName("seed")] public required int Seed { get; init; }
     [JsonPropertyName("initial_theta")] public required string InitialTheta { get; init; }
     [JsonPropertyName("version")] public string Version { get; init; } = typeof(RunConfig).Assembly.GetName().Version?.ToString(3) ?? "";
@@ -40,7 +41,7 @@ internal sealed record RunConfig
     public TrainingOptions ToTrainingOptions() => new()
     {
         Mode = Mode, Iterations = Iterations, Rollouts = Rollouts, Sigma = Sigma, Beta = Beta, LearningRate = LearningRate,
-        Optimizer = Optimizer, Estimator = Estimator, GradientClipNorm = GradientClip, Seed = Seed,
+        Optimizer = Optimizer, Estimator = Estimator, GradientClipNorm = GradientClip, SharedInitialState = SharedStart, Seed = Seed,
     };
 
     public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));

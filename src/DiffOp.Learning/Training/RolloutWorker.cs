@@ -43,7 +43,7 @@ public sealed class RolloutWorker
     public RolloutResult Run(ReadOnlySpan<double> theta, RolloutRequest request, int? steps = null)
     {
         int T = steps ?? _environment.EpisodeLength, m = _environment.ControlCount, d = _policy.Ocp.ParameterCount;
-        var noise = new Random(SeedSequence.Noise(request.Seed));
+        var noise = new Random(request.NoiseSeed ?? SeedSequence.Noise(request.Seed));
         var score = new double[d];
         _environment.Reset(request.Seed, _state);
         double cost = 0, forward = 0, backward = 0;

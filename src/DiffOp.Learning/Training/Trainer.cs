@@ -48,8 +48,13 @@ public sealed class Trainer
     {
         var clock = Stopwatch.StartNew();
         int iteration = CompletedIterations;
-        var requests = Enumerable.Range(0, Options.Rollouts)
-            .Select(k => new RolloutRequest(SeedSequence.Rollout(Options.Seed, iteration, k), Explore: true)).ToArray();
+        var requests = Enumerable.Range(0, Options.Rollouts).Select(k =>
+        {
+            int seed = SeedSequence.Rollout(Options.Seed, iteration, k);
+            return Options.SharedInitialState
+                ? new RolloutRequest(SeedSequence.Rollout(Options.Seed, iteration, 0), Explore: true, NoiseSeed: SeedSequence.Noise(seed))
+                : new RolloutRequest(seed, Explore: true);
+        }).ToArray();
         var results = _executor.Run(_theta, requests);
         var kept = results.Where(r => !r.Dropped).ToArray();
         var gradient = GradientEstimator.Estimate(Options.Estimator, results, _theta.Length);

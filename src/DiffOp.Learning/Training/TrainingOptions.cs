@@ -25,6 +25,14 @@ public sealed record TrainingOptions
     public GradientEstimatorKind Estimator { get; init; } = GradientEstimatorKind.Reinforce;
     /// <summary>Optional gradient-norm clipping.</summary>
     public double? GradientClipNorm { get; init; }
+    /// <summary>
+    /// When true, the N rollouts of an iteration start from the same initial state (scenario) and differ only in
+    /// their exploration noise (common random numbers). The batch-mean baseline then removes the cost differences
+    /// between initial states, which otherwise dominate the estimator's variance when initial states vary widely
+    /// (e.g. voltage scenarios). The estimate stays unbiased: the shared start is still drawn afresh each iteration.
+    /// </summary>
+    public bool SharedInitialState { get; init; }
+
     /// <summary>Run seed: initial θ (where drawn), initial states and noise all derive from it.</summary>
     public int Seed { get; init; }
 
