@@ -71,13 +71,13 @@ cmd_demo() {
   cmd_build
   log "demo: HS071 through Ipopt"
   "$ROOT/diffop" solve hs071 --json
-  local run="$ROOT/runs/demo-robotarm"
+  local run="$ROOT/runs/demo-voltage-traj"
   rm -rf "$run"
-  log "demo: DiffOP training of the robot-arm policy (Step mode, 15 iterations x 10 rollouts, 2 worker processes)"
-  "$ROOT/diffop" train robotarm --mode step --iterations 15 --rollouts 10 --workers 2 \
-    --estimator baseline --optimizer adam --lr 0.05 --beta inf --sigma 0.5 --seed 0 --out "$run"
-  log "demo: the deterministic policy (u = u*) on the true system, before and after training"
-  "$ROOT/diffop" evaluate "$run" --episodes 8
+  log "demo: DiffOP training of the voltage-control policy (13-bus feeder, Traj mode, 100 iterations x 10 rollouts, 2 worker processes)"
+  "$ROOT/diffop" train voltage --mode traj --iterations 100 --rollouts 10 --workers 2 \
+    --sigma 0.05 --beta inf --estimator baseline --shared-start --optimizer adam --lr 0.01 --seed 0 --out "$run"
+  log "demo: the deterministic policy (u = u*) before and after training, evaluation protocol of the paper on scenarios 0..99"
+  "$ROOT/diffop" evaluate "$run" --scenarios 100
   log "demo: learning curve and checkpoint in $run (learning-curve.png, params.json, metrics.csv)"
 }
 
