@@ -10,6 +10,12 @@ public sealed class IpoptProblemHandle : SafeHandleZeroOrMinusOneIsInvalid
 {
     private static long _liveCount;
 
+    /// <summary>
+    /// The process-wide lock around Ipopt calls that touch the linear solver (MUMPS keeps global state). Freeing a
+    /// problem takes it too, so a finalizer-run release cannot race a solve on another thread.
+    /// </summary>
+    public static readonly object Gate = new();
+
     /// <summary>Number of problem handles currently alive in this process.</summary>
     public static long LiveCount => Interlocked.Read(ref _liveCount);
 
@@ -19,7 +25,7 @@ public sealed class IpoptProblemHandle : SafeHandleZeroOrMinusOneIsInvalid
     /// <inheritdoc />
     protected override bool ReleaseHandle()
     {
-        IpoptNative.FreeIpoptProblem(handle);
+        lock (Gate) IpoptNative.FreeIpoptProblem(handle);
         Interlocked.Decrement(ref _liveCount);
         return true;
     }

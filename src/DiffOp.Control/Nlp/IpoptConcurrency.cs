@@ -17,5 +17,5 @@ public static class IpoptConcurrency
     public static bool IsThreadSafe { get; } = Environment.GetEnvironmentVariable("DIFFOP_IPOPT_PARALLEL") == "1";
 
     /// <summary>The lock that serializes solves when <see cref="IsThreadSafe"/> is false.</summary>
-    internal static readonly object Gate = new();
+    internal static object Gate => DiffOp.Interop.Ipopt.IpoptProblemHandle.Gate;
 }

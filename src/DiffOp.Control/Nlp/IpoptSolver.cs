@@ -1,12 +1,11 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
 using DiffOp.Interop.Ipopt;
 
 namespace DiffOp.Control.Nlp;
 
 /// <summary>
 /// Solves an <see cref="INlpProblem"/> with Ipopt. Stateless apart from its options, so one instance
-/// may be shared; every solve creates and frees its own native problem.
+/// may be shared; every <c>Solve</c> creates and frees its own native problem, while <see cref="CreateSession"/>
+/// keeps one for repeated solves of the same problem.
 /// </summary>
 /// <remarks>
 /// Concurrency: solves on different threads run in parallel only when <see cref="IpoptConcurrency.IsThreadSafe"/>
@@ -15,6 +14,7 @@ namespace DiffOp.Control.Nlp;
 public sealed class IpoptSolver
 {
     private const double IpoptInfinity = 1e20;
+    private const double ColdStartMuInit = 0.1;   // Ipopt's default mu_init
 
     /// <summary>Creates a solver with the given options (defaults when null).</summary>
     public IpoptSolver(IpoptOptions? options = null)
@@ -36,59 +36,27 @@ public sealed class IpoptSolver
     /// </summary>
     /// <exception cref="ArgumentException">Wrong start length, non-finite start, or a lower bound above its upper bound.</exception>
     /// <exception cref="IpoptOptionException">Ipopt refused an option.</exception>
-    public unsafe NlpSolution Solve(INlpProblem problem, NlpStartPoint start)
+    public NlpSolution Solve(INlpProblem problem, NlpStartPoint start)
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(start);
-        int n = problem.VariableCount, m = problem.ConstraintCount;
-        ValidateStart(start, n, m);
-
-        var xL = new double[n]; var xU = new double[n]; var gL = new double[m]; var gU = new double[m];
-        problem.GetBounds(xL, xU, gL, gU);
-        ValidateBounds(xL, xU, "variable");
-        ValidateBounds(gL, gU, "constraint");
-
-        var x = (double[])start.X.Clone();
-        var g = new double[m];
-        var lambda = start.ConstraintMultipliers is null ? new double[m] : (double[])start.ConstraintMultipliers.Clone();
-        var zL = start.LowerBoundMultipliers is null ? new double[n] : (double[])start.LowerBoundMultipliers.Clone();
-        var zU = start.UpperBoundMultipliers is null ? new double[n] : (double[])start.UpperBoundMultipliers.Clone();
-        double objective = double.NaN;
-        var context = new IpoptSolveContext(problem);
-        var stopwatch = Stopwatch.StartNew();
-        ApplicationReturnStatus raw;
-
-        IpoptLibrary.EnsureLoaded();
-        var gate = IpoptConcurrency.IsThreadSafe ? null : IpoptConcurrency.Gate;
-        if (gate is not null) Monitor.Enter(gate);
-        GCHandle contextHandle = GCHandle.Alloc(context);
-        try
-        {
-            using IpoptProblemHandle handle = CreateProblem(problem, xL, xU, gL, gU);
-            ApplyOptions(handle, start.HasMultipliers);
-            IpoptNative.SetIntermediateCallback(handle, &IpoptCallbacks.Intermediate);
-            fixed (double* px = x, pg = g, pl = lambda, pzl = zL, pzu = zU)
-            {
-                raw = IpoptNative.IpoptSolve(handle, px, pg, &objective, pl, pzl, pzu, GCHandle.ToIntPtr(contextHandle));
-            }
-        }
-        finally
-        {
-            contextHandle.Free();
-            if (gate is not null) Monitor.Exit(gate);
-        }
-        stopwatch.Stop();
-        context.Captured?.Throw();
-
-        return new NlpSolution
-        {
-            Status = NlpSolution.Classify(raw), RawStatus = raw, X = x, Objective = objective, Constraints = g,
-            ConstraintMultipliers = lambda, LowerBoundMultipliers = zL, UpperBoundMultipliers = zU,
-            Iterations = context.Iterations, SolveTime = stopwatch.Elapsed,
-        };
+        ValidateStart(start, problem.VariableCount, problem.ConstraintCount);
+        using var session = CreateSession(problem);
+        return session.Solve(start);
     }
 
-    private static unsafe IpoptProblemHandle CreateProblem(INlpProblem problem, double[] xL, double[] xU, double[] gL, double[] gU)
+    /// <summary>
+    /// Keeps one native problem for repeated solves of <paramref name="problem"/> (whose bounds and structure must
+    /// not change): cheaper than <see cref="Solve(INlpProblem, NlpStartPoint)"/> when solving the same problem often.
+    /// </summary>
+    /// <exception cref="ArgumentException">A lower bound above its upper bound, or a NaN bound.</exception>
+    public IpoptSession CreateSession(INlpProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return new IpoptSession(this, problem);
+    }
+
+    internal static unsafe IpoptProblemHandle CreateProblem(INlpProblem problem, double[] xL, double[] xU, double[] gL, double[] gU)
     {
         ToIpoptInfinity(xL); ToIpoptInfinity(xU); ToIpoptInfinity(gL); ToIpoptInfinity(gU);
         IpoptProblemHandle handle;
@@ -107,7 +75,8 @@ public sealed class IpoptSolver
         return handle;
     }
 
-    private void ApplyOptions(IpoptProblemHandle handle, bool warmStart)
+    /// <summary>Sets every option before a solve; a session's handle keeps options between solves, so warm-start settings are always written.</summary>
+    internal void ApplyOptions(IpoptProblemHandle handle, bool warmStart)
     {
         SetNumber(handle, "tol", Options.Tolerance);
         SetInt(handle, "max_iter", Options.MaxIterations);
@@ -116,13 +85,13 @@ public sealed class IpoptSolver
         SetString(handle, "mu_strategy", Options.MuStrategy);
         SetString(handle, "linear_solver", Options.LinearSolver);
         if (Options.MaxCpuTimeSeconds is { } cpu) SetNumber(handle, "max_cpu_time", cpu);
+        SetString(handle, "warm_start_init_point", warmStart ? "yes" : "no");
         if (warmStart)
         {
-            SetString(handle, "warm_start_init_point", "yes");
             SetNumber(handle, "warm_start_bound_push", 1e-9);
             SetNumber(handle, "warm_start_mult_bound_push", 1e-9);
-            if (Options.WarmStartMuInit is { } mu) SetNumber(handle, "mu_init", mu);
         }
+        SetNumber(handle, "mu_init", warmStart && Options.WarmStartMuInit is { } mu ? mu : ColdStartMuInit);
         foreach (var (key, value) in Options.Extra)
         {
             switch (value)
@@ -158,7 +127,7 @@ public sealed class IpoptSolver
         }
     }
 
-    private static void ValidateStart(NlpStartPoint start, int n, int m)
+    internal static void ValidateStart(NlpStartPoint start, int n, int m)
     {
         if (start.X.Length != n)
             throw new ArgumentException($"The start point has length {start.X.Length}; the problem has {n} variables.", nameof(start));
@@ -174,7 +143,7 @@ public sealed class IpoptSolver
                 $"A warm start needs all three multiplier arrays: constraint ({m}), lower bound ({n}) and upper bound ({n}).", nameof(start));
     }
 
-    private static void ValidateBounds(double[] lower, double[] upper, string what)
+    internal static void ValidateBounds(double[] lower, double[] upper, string what)
     {
         for (int i = 0; i < lower.Length; i++)
         {

@@ -6,12 +6,14 @@ namespace DiffOp.Control.Ocp;
 /// Solves an <see cref="Ocp"/> with Ipopt for given θ, x_init and context p. Per-solve work is numeric
 /// only: the stage functions were compiled with the Ocp. An instance owns its evaluation workspaces,
 /// so use one solver per thread (Ipopt solves are serialized process-wide anyway; see
-/// <see cref="IpoptConcurrency"/>).
+/// <see cref="IpoptConcurrency"/>). The solver keeps one native Ipopt problem for all its solves (the transcription's
+/// structure and bounds are fixed; θ, x_init and p only change function values); dispose it to free that problem.
 /// </summary>
-public sealed class OcpSolver
+public sealed class OcpSolver : IDisposable
 {
     private readonly OcpNlp _nlp;
     private readonly IpoptSolver _ipopt;
+    private IpoptSession? _session;
 
     /// <summary>Creates a solver for <paramref name="ocp"/>.</summary>
     public OcpSolver(Ocp ocp, OcpSolverOptions? options = null)
@@ -60,9 +62,17 @@ public sealed class OcpSolver
             start = warmStart.Start with { X = x };
         }
 
-        var nlp = _ipopt.Solve(_nlp, start);
+        _session ??= _ipopt.CreateSession(_nlp);
+        var nlp = _session.Solve(start);
         var active = ActiveSetDetector.Detect(Ocp, nlp, Options);
         return new OcpSolution(Ocp, nlp, theta.ToArray(), context.ToArray(), initialState.ToArray(), active);
+    }
+
+    /// <summary>Frees the native Ipopt problem.</summary>
+    public void Dispose()
+    {
+        _session?.Dispose();
+        _session = null;
     }
 
     private static void CheckVector(ReadOnlySpan<double> v, int expected, string name, string what)

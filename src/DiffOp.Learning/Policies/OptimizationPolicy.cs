@@ -9,7 +9,7 @@ namespace DiffOp.Learning.Policies;
 /// shifted one stage, in Step mode); <see cref="AccumulateScore"/> adds (u − u*)ᵀ ∂u*/∂θ / σ² for the planned
 /// stages with one vector–Jacobian product (no Jacobian is formed). One instance per worker.
 /// </summary>
-public sealed class OptimizationPolicy
+public sealed class OptimizationPolicy : IDisposable
 {
     private readonly OcpSolver _solver;
     private readonly StructuredSensitivity _sensitivity;
@@ -44,6 +44,9 @@ public sealed class OptimizationPolicy
         var warm = previous is { IsSuccess: true } && Mode == PolicyMode.Step ? OcpWarmStart.Shifted(previous) : null;
         return _solver.Solve(theta, state, _context, warm);
     }
+
+    /// <summary>Frees the solver's native Ipopt problem.</summary>
+    public void Dispose() => _solver.Dispose();
 
     /// <summary>
     /// Adds Σ_t (u_t − u*_t)ᵀ ∂u*_t/∂θ / σ² over the first <paramref name="stages"/> planned stages to

@@ -23,6 +23,6 @@ public sealed class SequentialRolloutExecutor(RolloutWorker worker) : IRolloutEx
     public IReadOnlyList<RolloutResult> Run(double[] theta, IReadOnlyList<RolloutRequest> requests) =>
         requests.Select(r => worker.Run(theta, r)).ToArray();
 
-    /// <inheritdoc />
-    public void Dispose() { }
+    /// <summary>Disposes the worker.</summary>
+    public void Dispose() => worker.Dispose();
 }

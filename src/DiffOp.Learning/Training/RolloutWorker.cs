@@ -10,7 +10,7 @@ namespace DiffOp.Learning.Training;
 /// H steps and acts open loop. With exploration, each action is u* plus a truncated-Gaussian deviation and the
 /// score accumulates (u − u*)ᵀ∂u*/∂θ/σ² through one VJP per plan. Owns its environment and policy: one per worker.
 /// </summary>
-public sealed class RolloutWorker
+public sealed class RolloutWorker : IDisposable
 {
     private readonly IEnvironment _environment;
     private readonly OptimizationPolicy _policy;
@@ -38,6 +38,9 @@ public sealed class RolloutWorker
 
     /// <summary>The policy.</summary>
     public OptimizationPolicy Policy => _policy;
+
+    /// <summary>Frees the policy's native solver.</summary>
+    public void Dispose() => _policy.Dispose();
 
     /// <summary>Runs one episode of <paramref name="steps"/> steps (default: the environment's episode length).</summary>
     public RolloutResult Run(ReadOnlySpan<double> theta, RolloutRequest request, int? steps = null)
