@@ -13,6 +13,7 @@ namespace DiffOp.Cli.Training;
 internal sealed class ProcessRolloutExecutor : IRolloutExecutor
 {
     private readonly List<Process> _workers = [];
+    private readonly List<System.Text.StringBuilder> _stderr = [];
 
     public ProcessRolloutExecutor(RunConfig config, int workers)
     {
@@ -22,7 +23,20 @@ internal sealed class ProcessRolloutExecutor : IRolloutExecutor
         {
             var start = WorkerStartInfo(configPath);
             var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start a rollout worker process.");
+            // Drain stderr continuously (a full pipe would block the worker) and keep its tail for error messages.
+            var log = new System.Text.StringBuilder();
+            process.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is null) return;
+                lock (log)
+                {
+                    if (log.Length > 16_384) log.Remove(0, log.Length - 8_192);
+                    log.AppendLine(e.Data);
+                }
+            };
+            process.BeginErrorReadLine();
             _workers.Add(process);
+            _stderr.Add(log);
         }
         // The workers read the config at start-up; it is deleted once the first batch proves they are running.
         _configPath = configPath;
@@ -45,7 +59,12 @@ internal sealed class ProcessRolloutExecutor : IRolloutExecutor
             {
                 string? line = worker.StandardOutput.ReadLine();
                 if (line is null)
-                    throw new InvalidOperationException($"Rollout worker {w} (pid {worker.Id}) exited: {worker.StandardError.ReadToEnd()}");
+                {
+                    worker.WaitForExit(2000);
+                    string tail;
+                    lock (_stderr[w]) tail = _stderr[w].ToString();
+                    throw new IOException($"Rollout worker {w} (pid {worker.Id}) exited unexpectedly: {tail}");
+                }
                 results[i] = JsonSerializer.Deserialize<RolloutResult>(line, RunConfig.JsonOptions)
                              ?? throw new InvalidDataException($"Rollout worker {w} sent an empty result.");
             }
