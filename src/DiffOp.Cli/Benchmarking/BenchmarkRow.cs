@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+
+namespace DiffOp.Cli.Benchmarking;
+
+/// <summary>One measured case of <c>diffop bench</c> (the JSON row shape documented in issue 8 and bench/README.md).</summary>
+internal sealed record BenchmarkRow(
+    [property: JsonPropertyName("case")] string Case,
+    [property: JsonPropertyName("env")] string Environment,
+    [property: JsonPropertyName("horizon")] int Horizon,
+    [property: JsonPropertyName("phase")] string Phase,
+    [property: JsonPropertyName("median_ms")] double MedianMs,
+    [property: JsonPropertyName("p90_ms")] double P90Ms,
+    [property: JsonPropertyName("alloc_bytes")] long AllocatedBytes,
+    [property: JsonPropertyName("repetitions")] int Repetitions);

@@ -1,0 +1,37 @@
+using System.Diagnostics;
+
+namespace DiffOp.Cli.Benchmarking;
+
+/// <summary>
+/// Times one operation: a warm-up call, then repetitions until both a minimum count and a time budget are reached;
+/// reports the median and 90th percentile wall time and the managed bytes allocated per call on this thread
+/// (native allocations inside Ipopt/MUMPS are not counted).
+/// </summary>
+internal static class PhaseTimer
+{
+    public static (double MedianMs, double P90Ms, long AllocatedBytes, int Repetitions) Measure(Action action, int minRepetitions, TimeSpan budget)
+    {
+        action();   // warm-up: JIT, caches, lazily compiled functions
+        var samples = new List<double>();
+        long allocated = 0;
+        var total = Stopwatch.StartNew();
+        while (samples.Count < minRepetitions || (total.Elapsed < budget && samples.Count < 10_000))
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            long start = Stopwatch.GetTimestamp();
+            action();
+            samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+            if (samples.Count >= minRepetitions && total.Elapsed > 4 * budget) break;
+        }
+        samples.Sort();
+        return (Percentile(samples, 0.5), Percentile(samples, 0.9), allocated / samples.Count, samples.Count);
+    }
+
+    private static double Percentile(List<double> sorted, double p)
+    {
+        double index = p * (sorted.Count - 1);
+        int lo = (int)Math.Floor(index), hi = (int)Math.Ceiling(index);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (index - lo);
+    }
+}
