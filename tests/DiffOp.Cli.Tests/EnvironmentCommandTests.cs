@@ -26,13 +26,7 @@ public class EnvironmentCommandTests
         }
     }
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = DiffOpCli.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     [Test]
     public void EvaluateBaselineSgfJson_PrintsTheDocumentedShape()

@@ -12,13 +12,7 @@ public class SensitivityCommandTests
         if (!IpoptLibrary.IsAvailable()) Assert.Ignore("Ipopt is not installed here.");
     }
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = DiffOpCli.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     [TestCase("boxlqr")]
     [TestCase("cartpole")]

@@ -5,10 +5,8 @@ public class TrainArgumentTests
 {
     private static (int Code, string Err) Run(params string[] args)
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = DiffOpCli.Run(args, output, error);
-        return (code, error.ToString());
+        var (code, _, err) = CliRunner.Run(args);
+        return (code, err);
     }
 
     private static string Out() => Path.Combine(Path.GetTempPath(), $"diffop-args-{Guid.NewGuid():N}");

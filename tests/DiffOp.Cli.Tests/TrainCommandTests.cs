@@ -22,13 +22,7 @@ public class TrainCommandTests
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = DiffOpCli.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     private string[] Train(string dir, int iterations, int workers = 1) =>
         ["train", "cartpole", "--iterations", iterations.ToString(), "--rollouts", "3", "--set", "T=8", "--sigma", "0.5",
