@@ -16,6 +16,7 @@ internal sealed class OcpNlp : INlpProblem
     private readonly FunctionWorkspace _cost, _costGrad, _cons, _jac, _hess, _tCost, _tCostGrad, _tCons, _tJac, _tHess;
     private readonly int _jacFNonZeros, _jacGNonZeros, _jacGHNonZeros, _hessNonZeros, _tHessNonZeros;
     private readonly double[] _xInit;
+    private readonly FunctionWorkspace[] _stageWorkspaces, _terminalWorkspaces;   // inputs (x,u,θ,p) and (x,θ,p)
 
     public OcpNlp(Ocp ocp)
     {
@@ -32,6 +33,8 @@ internal sealed class OcpNlp : INlpProblem
         _hessNonZeros = f.StageHessian.OutputSparsity(0).NonZeroCount;
         _tHessNonZeros = f.TerminalHessian.OutputSparsity(0).NonZeroCount;
         _xInit = new double[_l.StateCount];
+        _stageWorkspaces = [_cost, _costGrad, _cons, _jac, _hess];
+        _terminalWorkspaces = [_tCost, _tCostGrad, _tCons, _tJac, _tHess];
         JacobianNonZeroCount = _l.StateCount + _l.Horizon * (_jacGNonZeros + _jacFNonZeros + _l.StateCount) + _jacGHNonZeros;
         HessianNonZeroCount = _l.Horizon * _hessNonZeros + _tHessNonZeros;
     }
@@ -52,12 +55,12 @@ internal sealed class OcpNlp : INlpProblem
     /// <summary>Sets θ, the context p and x_init for the next solve (lengths checked by the caller).</summary>
     public void SetData(ReadOnlySpan<double> theta, ReadOnlySpan<double> context, ReadOnlySpan<double> initialState)
     {
-        foreach (var ws in new[] { _cost, _costGrad, _cons, _jac, _hess })
+        foreach (var ws in _stageWorkspaces)
         {
             theta.CopyTo(ws.Input(2));
             context.CopyTo(ws.Input(3));
         }
-        foreach (var ws in new[] { _tCost, _tCostGrad, _tCons, _tJac, _tHess })
+        foreach (var ws in _terminalWorkspaces)
         {
             theta.CopyTo(ws.Input(1));
             context.CopyTo(ws.Input(2));

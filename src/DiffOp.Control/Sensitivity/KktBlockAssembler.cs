@@ -11,6 +11,7 @@ public sealed class KktBlockAssembler
 {
     private readonly Ocp.Ocp _ocp;
     private readonly FunctionWorkspace _hess, _jac, _mixed, _paramJac, _tHess, _tJac, _tMixed, _tParamJac;
+    private readonly FunctionWorkspace[] _stageWorkspaces, _terminalWorkspaces;   // inputs (x,u,θ,p) and (x,θ,p)
 
     /// <summary>Creates an assembler for solutions of <paramref name="ocp"/>.</summary>
     public KktBlockAssembler(Ocp.Ocp ocp)
@@ -22,6 +23,8 @@ public sealed class KktBlockAssembler
         _mixed = sf.StageMixed.CreateWorkspace(); _paramJac = sf.StageParameterJacobians.CreateWorkspace();
         _tHess = f.TerminalHessian.CreateWorkspace(); _tJac = f.TerminalJacobian.CreateWorkspace();
         _tMixed = sf.TerminalMixed.CreateWorkspace(); _tParamJac = sf.TerminalParameterJacobian.CreateWorkspace();
+        _stageWorkspaces = [_hess, _jac, _mixed, _paramJac];
+        _terminalWorkspaces = [_tHess, _tJac, _tMixed, _tParamJac];
     }
 
     /// <summary>
@@ -122,12 +125,12 @@ public sealed class KktBlockAssembler
 
     private void SetData(ReadOnlySpan<double> theta, ReadOnlySpan<double> context)
     {
-        foreach (var ws in new[] { _hess, _jac, _mixed, _paramJac })
+        foreach (var ws in _stageWorkspaces)
         {
             theta.CopyTo(ws.Input(2));
             context.CopyTo(ws.Input(3));
         }
-        foreach (var ws in new[] { _tHess, _tJac, _tMixed, _tParamJac })
+        foreach (var ws in _terminalWorkspaces)
         {
             theta.CopyTo(ws.Input(1));
             context.CopyTo(ws.Input(2));

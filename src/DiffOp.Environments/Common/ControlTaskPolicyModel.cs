@@ -92,18 +92,8 @@ public abstract class ControlTaskPolicyModel<TEquations> : IPolicyModel
     /// <inheritdoc/>
     public Ocp BuildOcp(int horizon, IReadOnlyList<double> theta)
     {
-        ArgumentNullException.ThrowIfNull(theta);
-        if (horizon < 1)
-        {
-            throw new ArgumentException($"{Name}: the OCP horizon must be at least 1 step; got {horizon}.", nameof(horizon));
-        }
-
-        if (theta.Count != ThetaCount)
-        {
-            throw new ArgumentException(
-                $"{Name}: θ needs {ThetaCount} values ({PhysicalBlockName}: {Settings.PhysicalParameters.Count}, {StageWeightBlockName} and {TerminalWeightBlockName}: {Settings.CostWeights.Count} each); got {theta.Count}.",
-                nameof(theta));
-        }
+        PolicyModelArguments.Check(Name, horizon, theta, ThetaCount,
+            $"{PhysicalBlockName}: {Settings.PhysicalParameters.Count}, {StageWeightBlockName} and {TerminalWeightBlockName}: {Settings.CostWeights.Count} each");
 
         int physicalCount = Settings.PhysicalParameters.Count, weightCount = Settings.CostWeights.Count;
         var builder = new OcpBuilder(Name, StateCount, ControlCount, horizon);

@@ -105,26 +105,7 @@ public sealed class VoltagePolicyModel : IPolicyModel
     /// <inheritdoc/>
     public Ocp BuildOcp(int horizon, IReadOnlyList<double> theta)
     {
-        ArgumentNullException.ThrowIfNull(theta);
-        if (horizon < 1)
-        {
-            throw new ArgumentException($"{Name}: the OCP horizon must be at least 1 step; got {horizon}.", nameof(horizon));
-        }
-
-        if (theta.Count != ThetaCount)
-        {
-            throw new ArgumentException(
-                $"{Name}: θ needs {ThetaCount} values ({CostBlockName} = diag C_v: 3, {DynamicsBlockName} = A row-major: 9); got {theta.Count}.",
-                nameof(theta));
-        }
-
-        for (int i = 0; i < ThetaCount; i++)
-        {
-            if (!double.IsFinite(theta[i]))
-            {
-                throw new ArgumentException($"{Name}: θ entry {i} must be finite; got {theta[i]}.", nameof(theta));
-            }
-        }
+        PolicyModelArguments.Check(Name, horizon, theta, ThetaCount, $"{CostBlockName} = diag C_v: 3, {DynamicsBlockName} = A row-major: 9");
 
         var builder = new OcpBuilder(Name, StateCount, ControlCount, horizon);
         SxVector weights = builder.AddParameter(CostBlockName, theta.Take(BusCount).ToArray());
