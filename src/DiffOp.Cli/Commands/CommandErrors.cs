@@ -6,7 +6,7 @@ namespace DiffOp.Cli.Commands;
 
 /// <summary>
 /// Runs a command body and turns the expected failures into one message on stderr and a documented exit code:
-/// Ipopt missing → 3; a solver or sensitivity failure → 1; bad arguments, settings or files → 2.
+/// Ipopt missing → 3; a solver or sensitivity failure, or stalled training → 1; bad arguments, settings or files → 2.
 /// </summary>
 internal static class CommandErrors
 {
@@ -19,6 +19,7 @@ internal static class CommandErrors
         }
         catch (NativeLibraryException ex) { error.WriteLine(ex.Message); return DiffOpCli.MissingDependency; }
         catch (SolverException ex) { error.WriteLine(ex.Message); return DiffOpCli.ComputationFailed; }
+        catch (DiffOp.Learning.Training.TrainingStalledException ex) { error.WriteLine(ex.Message); return DiffOpCli.ComputationFailed; }
         catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
             error.WriteLine(ex.Message);

@@ -32,6 +32,8 @@ internal static class TrainCommand
         estimator.AcceptOnlyFromAmong("reinforce", "baseline");
         var clip = new Option<double?>("--clip") { Description = "Clip ‖ĝ‖ to this norm (off by default)." };
         var sharedStart = new Option<bool>("--shared-start") { Description = "The rollouts of one iteration share their initial state and differ only in noise (pairs well with --estimator baseline)." };
+        var evalEpisodes = new Option<int>("--eval-episodes") { Description = "E fixed deterministic episodes (u = u*) evaluated at each iteration's θ: the eval_cost column, a learning curve without exploration noise (0 = off).", DefaultValueFactory = _ => 0 };
+        var evalEvery = new Option<int>("--eval-every") { Description = "Run the evaluation episodes every k iterations.", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "Run seed (initial θ, initial states, exploration noise).", DefaultValueFactory = _ => 0 };
         var workers = new Option<int>("--workers") { Description = "Rollout worker processes (Ipopt is not thread-safe, so parallel rollouts use processes). Results do not depend on it.", DefaultValueFactory = _ => 1 };
         var set = new Option<string[]>("--set") { Description = "Override an environment setting, key=value (repeatable)." };
@@ -42,7 +44,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a policy's parameters θ with DiffOP (policy gradient through the OCP's implicit derivative).")
         {
-            environment, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, clip, sharedStart, seed, workers, set, theta, output, resume,
+            environment, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, clip, sharedStart, evalEpisodes, evalEvery, seed, workers, set, theta, output, resume,
         };
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
@@ -67,7 +69,8 @@ internal static class TrainCommand
                         Rollouts = parse.GetValue(rollouts), Sigma = parse.GetValue(sigma), Beta = ParseBeta(parse.GetValue(beta)!),
                         LearningRate = parse.GetValue(lr), Optimizer = parse.GetValue(optimizer) == "adam" ? OptimizerKind.Adam : OptimizerKind.Sgd,
                         Estimator = parse.GetValue(estimator) == "baseline" ? GradientEstimatorKind.ReinforceWithBaseline : GradientEstimatorKind.Reinforce,
-                        GradientClip = parse.GetValue(clip), SharedStart = parse.GetValue(sharedStart), Seed = parse.GetValue(seed), InitialTheta = parse.GetValue(theta)!,
+                        GradientClip = parse.GetValue(clip), SharedStart = parse.GetValue(sharedStart),
+                        EvaluationEpisodes = parse.GetValue(evalEpisodes), EvaluateEvery = parse.GetValue(evalEvery), Seed = parse.GetValue(seed), InitialTheta = parse.GetValue(theta)!,
                     };
                     dir = parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.Combine("runs", $"{config.Environment}-{parse.GetValue(mode)}-seed{config.Seed}"));
                 }

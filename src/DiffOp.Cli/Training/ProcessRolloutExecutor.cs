@@ -60,10 +60,12 @@ internal sealed class ProcessRolloutExecutor : IRolloutExecutor
                 string? line = worker.StandardOutput.ReadLine();
                 if (line is null)
                 {
-                    worker.WaitForExit(2000);
+                    // WaitForExit() without a timeout also waits until the stderr handler has seen end of stream.
+                    string exit = worker.WaitForExit(5000) ? $"exit code {worker.ExitCode}" : "still running";
+                    if (worker.HasExited) worker.WaitForExit();
                     string tail;
-                    lock (_stderr[w]) tail = _stderr[w].ToString();
-                    throw new IOException($"Rollout worker {w} (pid {worker.Id}) exited unexpectedly: {tail}");
+                    lock (_stderr[w]) tail = _stderr[w].ToString().Trim();
+                    throw new IOException($"Rollout worker {w} (pid {worker.Id}) stopped answering ({exit}). Its last error output:{Environment.NewLine}{(tail.Length > 0 ? tail : "(none)")}");
                 }
                 results[i] = JsonSerializer.Deserialize<RolloutResult>(line, RunConfig.JsonOptions)
                              ?? throw new InvalidDataException($"Rollout worker {w} sent an empty result.");

@@ -27,6 +27,8 @@ internal sealed record RunConfig
     [JsonPropertyName("estimator")] public required GradientEstimatorKind Estimator { get; init; }
     [JsonPropertyName("gradient_clip")] public double? GradientClip { get; init; }
     [JsonPropertyName("shared_start")] public bool SharedStart { get; init; }
+    [JsonPropertyName("eval_episodes")] public int EvaluationEpisodes { get; init; }
+    [JsonPropertyName("eval_every")] public int EvaluateEvery { get; init; } = 1;
     [JsonPropertyName("seed")] public required int Seed { get; init; }
     [JsonPropertyName("initial_theta")] public required string InitialTheta { get; init; }
     [JsonPropertyName("version")] public string Version { get; init; } = typeof(RunConfig).Assembly.GetName().Version?.ToString(3) ?? "";
@@ -42,6 +44,7 @@ internal sealed record RunConfig
     {
         Mode = Mode, Iterations = Iterations, Rollouts = Rollouts, Sigma = Sigma, Beta = Beta, LearningRate = LearningRate,
         Optimizer = Optimizer, Estimator = Estimator, GradientClipNorm = GradientClip, SharedInitialState = SharedStart, Seed = Seed,
+        EvaluationEpisodes = EvaluationEpisodes, EvaluateEvery = EvaluateEvery,
     };
 
     public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));

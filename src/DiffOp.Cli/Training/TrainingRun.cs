@@ -10,7 +10,7 @@ internal static class TrainingRun
     {
         var setup = new TrainingSetup(config);
         string paramsPath = Path.Combine(dir, "params.json"), metricsPath = Path.Combine(dir, "metrics.csv");
-        var options = config.ToTrainingOptions();
+        var options = config.ToTrainingOptions() with { ParameterLowerBounds = setup.Model.ParameterLowerBounds() };
         double[] theta = setup.Theta0;
         var optimizer = new ParameterOptimizer(options.Optimizer, options.LearningRate, theta.Length, options.GradientClipNorm);
         int completed = 0;
@@ -40,16 +40,36 @@ internal static class TrainingRun
         using var executor = setup.CreateExecutor(workers);
         var trainer = new Trainer(options, executor, theta, optimizer, completed);
         var progress = new ProgressReporter(output, config.Iterations, interactive: !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out));
+        int allDroppedInARow = 0;
         while (trainer.CompletedIterations < config.Iterations)
         {
             var metrics = trainer.RunIteration();
             MetricsCsvWriter.Append(metricsPath, metrics);
             TrainingCheckpoint.From(trainer, setup.Ocp.Parameters).Save(paramsPath);
             progress.Report(metrics);
+            allDroppedInARow = metrics.DroppedRollouts == config.Rollouts ? allDroppedInARow + 1 : 0;
+            if (allDroppedInARow == StallLimit)
+            {
+                SaveCurve(config, dir, metricsPath);
+                throw new TrainingStalledException(
+                    $"Every rollout was dropped in {StallLimit} iterations in a row (the policy OCP failed to solve or was not differentiable at θ), " +
+                    $"so θ cannot change any more; stopped at iteration {metrics.Iteration}. θ and metrics.csv are saved in {dir}. " +
+                    "Use a smaller step (--lr), a smaller --sigma, or --clip; 'diffop solve' with --theta shows whether the OCP solves.");
+            }
         }
-        var curve = MetricsCsvWriter.ReadMeanCosts(metricsPath);
-        LearningCurvePlot.Save(Path.Combine(dir, "learning-curve.png"), $"{config.Environment} — DiffOP {config.Mode}, seed {config.Seed}", curve);
+        var curve = SaveCurve(config, dir, metricsPath);
         output.WriteLine($"done: mean cost {curve[0].MeanCost:G6} (iteration 1) → {curve[^1].MeanCost:G6} (iteration {curve[^1].Iteration}); files in {dir}");
         return DiffOpCli.Success;
+    }
+
+    /// <summary>Iterations in a row with every rollout dropped after which training stops (θ can no longer change).</summary>
+    public const int StallLimit = 5;
+
+    private static IReadOnlyList<(int Iteration, double MeanCost)> SaveCurve(RunConfig config, string dir, string metricsPath)
+    {
+        var curve = MetricsCsvWriter.ReadMeanCosts(metricsPath);
+        LearningCurvePlot.Save(Path.Combine(dir, "learning-curve.png"), $"{config.Environment} — DiffOP {config.Mode}, seed {config.Seed}",
+            curve, MetricsCsvWriter.ReadColumn(metricsPath, "eval_cost"));
+        return curve;
     }
 }

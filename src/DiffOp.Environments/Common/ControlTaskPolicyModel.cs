@@ -89,6 +89,15 @@ public abstract class ControlTaskPolicyModel<TEquations> : IPolicyModel
         return theta;
     }
 
+    /// <summary>Smallest physical parameter training may reach, as a fraction of its true value.</summary>
+    public const double PhysicalLowerFraction = 0.05;
+
+    /// <inheritdoc/>
+    /// <remarks>θ_f ≥ <see cref="PhysicalLowerFraction"/>·|true value| (a mass, length or inertia must stay positive for
+    /// the dynamics to make sense); weights θ_c, θ_H ≥ 0 (a negative weight makes the OCP unbounded).</remarks>
+    public double[] ParameterLowerBounds() =>
+        [.. Settings.PhysicalParameters.Select(p => PhysicalLowerFraction * Math.Abs(p)), .. Enumerable.Repeat(0.0, 2 * Settings.CostWeights.Count)];
+
     /// <inheritdoc/>
     public Ocp BuildOcp(int horizon, IReadOnlyList<double> theta)
     {

@@ -38,6 +38,13 @@ public interface IPolicyModel
     /// <returns>A new array.</returns>
     double[] InitialTheta(int seed);
 
+    /// <summary>
+    /// Lower bounds on θ that keep the model meaningful (masses, lengths and inertias positive, cost weights
+    /// non-negative); −∞ where an entry is unbounded. Training projects θ onto them after every update.
+    /// </summary>
+    /// <returns>A new array of θ's length.</returns>
+    double[] ParameterLowerBounds();
+
     /// <summary>Builds the policy OCP with horizon <paramref name="horizon"/> whose parameter blocks start at <paramref name="theta"/>.</summary>
     /// <param name="horizon">H (number of control steps).</param>
     /// <param name="theta">Initial θ, the blocks of <see cref="ParameterBlockNames"/> concatenated.</param>

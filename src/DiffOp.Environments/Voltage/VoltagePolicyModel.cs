@@ -103,6 +103,10 @@ public sealed class VoltagePolicyModel : IPolicyModel
     public double[] InitialTheta(int seed) => [1, 1, 1, 0.5, 0, 0, 0, 0.5, 0, 0, 0, 0.5];
 
     /// <inheritdoc/>
+    /// <remarks>diag C_v ≥ 0 keeps the OCP a convex QP; the entries of A are unbounded.</remarks>
+    public double[] ParameterLowerBounds() => [0, 0, 0, .. Enumerable.Repeat(double.NegativeInfinity, 9)];
+
+    /// <inheritdoc/>
     public Ocp BuildOcp(int horizon, IReadOnlyList<double> theta)
     {
         PolicyModelArguments.Check(Name, horizon, theta, ThetaCount, $"{CostBlockName} = diag C_v: 3, {DynamicsBlockName} = A row-major: 9");

@@ -6,7 +6,7 @@ namespace DiffOp.Learning.Training;
 /// <param name="MinCost">Smallest kept episode cost.</param>
 /// <param name="MaxCost">Largest kept episode cost.</param>
 /// <param name="GradientNorm">‖ĝ‖.</param>
-/// <param name="DroppedRollouts">Rollouts dropped because a policy solve failed.</param>
+/// <param name="DroppedRollouts">Rollouts dropped because a policy solve failed or its solution was not differentiable.</param>
 /// <param name="SimulatorFailures">Rollouts whose simulator reported a failure (cost holds the penalty).</param>
 /// <param name="UpdateSkipped">True when θ was left unchanged (non-finite ĝ, or every rollout dropped).</param>
 /// <param name="ForwardSeconds">Seconds in OCP solves (summed over rollouts).</param>
@@ -14,4 +14,17 @@ namespace DiffOp.Learning.Training;
 /// <param name="WallSeconds">Wall time of the iteration.</param>
 public sealed record IterationMetrics(
     int Iteration, double MeanCost, double MinCost, double MaxCost, double GradientNorm, int DroppedRollouts,
-    int SimulatorFailures, bool UpdateSkipped, double ForwardSeconds, double BackwardSeconds, double WallSeconds);
+    int SimulatorFailures, bool UpdateSkipped, double ForwardSeconds, double BackwardSeconds, double WallSeconds)
+{
+    /// <summary>Entries of θ the update pushed below their lower bounds and the projection put back on them.</summary>
+    public int ClampedParameters { get; init; }
+
+    /// <summary>
+    /// Mean cost of the fixed deterministic evaluation episodes at this iteration's θ (before its update); NaN when the
+    /// iteration did not evaluate (see <see cref="TrainingOptions.EvaluationEpisodes"/>) or every such episode failed.
+    /// </summary>
+    public double EvaluationCost { get; init; } = double.NaN;
+
+    /// <summary>Evaluation episodes whose policy solve failed (not in <see cref="EvaluationCost"/>).</summary>
+    public int EvaluationDropped { get; init; }
+}

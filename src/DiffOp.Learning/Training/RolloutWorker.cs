@@ -60,14 +60,13 @@ public sealed class RolloutWorker : IDisposable
             bool replan = plan is null || _policy.Mode == PolicyMode.Step || t - planStart >= _policy.Ocp.Horizon;
             if (replan)
             {
-                if (plan is not null && request.Explore && planStages > 0)
-                    backward += Score(plan, planStages, score, clock);
+                if (plan is not null && request.Explore && planStages > 0 && !TryScore(plan, planStages, score, clock, ref backward))
+                    return Dropped(request, score, taken, forward, backward, solves);
                 clock.Restart();
                 plan = _policy.Plan(theta, _state, plan);
                 forward += clock.Elapsed.TotalSeconds;
                 solves++;
-                if (!plan.IsSuccess)
-                    return new RolloutResult { Seed = request.Seed, Cost = double.NaN, Score = score, Steps = taken, Dropped = true, ForwardSeconds = forward, BackwardSeconds = backward, Solves = solves };
+                if (!plan.IsSuccess) return Dropped(request, score, taken, forward, backward, solves);
                 planStart = t;
                 planStages = 0;
             }
@@ -86,7 +85,8 @@ public sealed class RolloutWorker : IDisposable
             if (step.Failed) failed = true;
             if (step.Done) break;
         }
-        if (plan is not null && request.Explore && planStages > 0) backward += Score(plan, planStages, score, clock);
+        if (plan is not null && request.Explore && planStages > 0 && !TryScore(plan, planStages, score, clock, ref backward))
+            return Dropped(request, score, taken, forward, backward, solves);
         return new RolloutResult
         {
             Seed = request.Seed, Cost = cost, Score = score, Steps = taken, Dropped = false, SimulatorFailed = failed,
@@ -94,10 +94,28 @@ public sealed class RolloutWorker : IDisposable
         };
     }
 
-    private double Score(Control.Ocp.OcpSolution plan, int stages, double[] score, Stopwatch clock)
+    /// <summary>
+    /// Adds the plan's score; false when the plan is not differentiable there (LICQ or second-order sufficiency
+    /// fails, e.g. for a θ with a degenerate model): the rollout is then dropped like one whose solve failed.
+    /// </summary>
+    private bool TryScore(Control.Ocp.OcpSolution plan, int stages, double[] score, Stopwatch clock, ref double backward)
     {
         clock.Restart();
-        _policy.AccumulateScore(plan, _deviations, stages, _exploration.Sigma, score);
-        return clock.Elapsed.TotalSeconds;
+        try
+        {
+            _policy.AccumulateScore(plan, _deviations, stages, _exploration.Sigma, score);
+            return true;
+        }
+        catch (Control.Sensitivity.SensitivityException)
+        {
+            return false;
+        }
+        finally
+        {
+            backward += clock.Elapsed.TotalSeconds;
+        }
     }
+
+    private static RolloutResult Dropped(RolloutRequest request, double[] score, int taken, double forward, double backward, int solves) =>
+        new() { Seed = request.Seed, Cost = double.NaN, Score = score, Steps = taken, Dropped = true, ForwardSeconds = forward, BackwardSeconds = backward, Solves = solves };
 }

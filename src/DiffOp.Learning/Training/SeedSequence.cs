@@ -13,6 +13,12 @@ public static class SeedSequence
     /// <summary>The exploration-noise seed of an episode, distinct from its environment seed.</summary>
     public static int Noise(int rolloutSeed) => ToSeed(Mix((ulong)(uint)rolloutSeed ^ 0x9E3779B97F4A7C15UL));
 
+    /// <summary>First seed of the fixed evaluation episodes (deterministic u = u*), shared by every run and iteration.</summary>
+    public const int EvaluationBase = 1_000_000;
+
+    /// <summary>The seed of fixed evaluation episode <paramref name="episode"/> (the same for every run seed, so runs compare).</summary>
+    public static int Evaluation(int episode) => EvaluationBase + episode;
+
     /// <summary>A seed for drawing the initial θ.</summary>
     public static int Parameters(int runSeed) => ToSeed(Mix((ulong)(uint)runSeed ^ 0xD1B54A32D192ED03UL));
 

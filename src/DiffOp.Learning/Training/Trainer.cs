@@ -26,6 +26,16 @@ public sealed class Trainer
         {
             if (!double.IsFinite(theta[i])) throw new ArgumentException($"The initial θ has a non-finite entry {theta[i]} at index {i}.", nameof(theta));
         }
+        if (options.ParameterLowerBounds is { } bounds)
+        {
+            if (bounds.Count != theta.Length)
+                throw new ArgumentException($"ParameterLowerBounds has {bounds.Count} entries; θ has {theta.Length}.", nameof(options));
+            for (int i = 0; i < theta.Length; i++)
+            {
+                if (theta[i] < bounds[i])
+                    throw new ArgumentException($"The initial θ[{i}] = {theta[i]} is below its lower bound {bounds[i]}: start from a θ inside the bounds (e.g. a smaller initial spread).", nameof(theta));
+            }
+        }
         _theta = (double[])theta.Clone();
         Optimizer = optimizer ?? new ParameterOptimizer(options.Optimizer, options.LearningRate, theta.Length, options.GradientClipNorm);
         CompletedIterations = completedIterations;
@@ -54,12 +64,19 @@ public sealed class Trainer
             return Options.SharedInitialState
                 ? new RolloutRequest(SeedSequence.Rollout(Options.Seed, iteration, 0), Explore: true, NoiseSeed: SeedSequence.Noise(seed))
                 : new RolloutRequest(seed, Explore: true);
-        }).ToArray();
-        var results = _executor.Run(_theta, requests);
+        }).ToList();
+        // The evaluation episodes run in the same batch (in parallel with the exploring rollouts) at the same θ.
+        bool evaluate = Options.EvaluationEpisodes > 0 && iteration % Options.EvaluateEvery == 0;
+        if (evaluate)
+            requests.AddRange(Enumerable.Range(0, Options.EvaluationEpisodes).Select(e => new RolloutRequest(SeedSequence.Evaluation(e), Explore: false)));
+        var all = _executor.Run(_theta, requests);
+        var results = all.Take(Options.Rollouts).ToArray();
+        var evaluation = all.Skip(Options.Rollouts).Where(r => !r.Dropped).ToArray();
         var kept = results.Where(r => !r.Dropped).ToArray();
         var gradient = GradientEstimator.Estimate(Options.Estimator, results, _theta.Length);
         double norm = ParameterOptimizer.Norm(gradient);
         bool skipped = kept.Length == 0 || !Optimizer.TryStep(_theta, gradient);
+        int clamped = skipped ? 0 : ProjectOntoBounds();
         CompletedIterations++;
         return new IterationMetrics(
             CompletedIterations,
@@ -67,6 +84,23 @@ public sealed class Trainer
             kept.Length > 0 ? kept.Min(r => r.Cost) : double.NaN,
             kept.Length > 0 ? kept.Max(r => r.Cost) : double.NaN,
             norm, results.Count(r => r.Dropped), results.Count(r => r.SimulatorFailed), skipped,
-            results.Sum(r => r.ForwardSeconds), results.Sum(r => r.BackwardSeconds), clock.Elapsed.TotalSeconds);
+            results.Sum(r => r.ForwardSeconds), results.Sum(r => r.BackwardSeconds), clock.Elapsed.TotalSeconds)
+        {
+            ClampedParameters = clamped,
+            EvaluationCost = evaluation.Length > 0 ? evaluation.Average(r => r.Cost) : double.NaN,
+            EvaluationDropped = evaluate ? Options.EvaluationEpisodes - evaluation.Length : 0,
+        };
+    }
+
+    /// <summary>Projects θ onto its lower bounds (the Euclidean projection onto a box is a clamp); returns how many entries moved.</summary>
+    private int ProjectOntoBounds()
+    {
+        if (Options.ParameterLowerBounds is not { } bounds) return 0;
+        int moved = 0;
+        for (int i = 0; i < _theta.Length; i++)
+        {
+            if (_theta[i] < bounds[i]) { _theta[i] = bounds[i]; moved++; }
+        }
+        return moved;
     }
 }

@@ -33,6 +33,22 @@ public sealed record TrainingOptions
     /// </summary>
     public bool SharedInitialState { get; init; }
 
+    /// <summary>
+    /// Optional lower bounds on θ (−∞ where unbounded; length d). After every update θ is projected onto them
+    /// (projected gradient descent), so a large step cannot make a mass negative or a cost weight negative.
+    /// </summary>
+    public IReadOnlyList<double>? ParameterLowerBounds { get; init; }
+
+    /// <summary>
+    /// E: fixed deterministic evaluation episodes (u = u*, seeds <see cref="SeedSequence.Evaluation"/>) run at the
+    /// iteration's θ alongside its exploring rollouts; their mean cost is a learning curve free of exploration noise
+    /// and of the draw of initial states. 0 (the default) turns evaluation off.
+    /// </summary>
+    public int EvaluationEpisodes { get; init; }
+
+    /// <summary>Evaluate every this many iterations (and always at the first).</summary>
+    public int EvaluateEvery { get; init; } = 1;
+
     /// <summary>Run seed: initial θ (where drawn), initial states and noise all derive from it.</summary>
     public int Seed { get; init; }
 
@@ -45,5 +61,15 @@ public sealed record TrainingOptions
         if (!(Beta > 0) || double.IsNaN(Beta)) throw new ArgumentException($"Beta must be positive (∞ allowed), got {Beta}.", nameof(Beta));
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"LearningRate must be positive and finite, got {LearningRate}.", nameof(LearningRate));
         if (GradientClipNorm is { } c && !(c > 0)) throw new ArgumentException($"GradientClipNorm must be positive, got {c}.", nameof(GradientClipNorm));
+        if (EvaluationEpisodes < 0) throw new ArgumentException($"EvaluationEpisodes must be ≥ 0, got {EvaluationEpisodes}.", nameof(EvaluationEpisodes));
+        if (EvaluateEvery < 1) throw new ArgumentException($"EvaluateEvery must be ≥ 1, got {EvaluateEvery}.", nameof(EvaluateEvery));
+        if (ParameterLowerBounds is { } bounds)
+        {
+            for (int i = 0; i < bounds.Count; i++)
+            {
+                if (double.IsNaN(bounds[i]) || double.IsPositiveInfinity(bounds[i]))
+                    throw new ArgumentException($"ParameterLowerBounds[{i}] must be a number or −∞, got {bounds[i]}.", nameof(ParameterLowerBounds));
+            }
+        }
     }
 }
