@@ -25,13 +25,6 @@ internal static class PhaseTimer
             if (samples.Count >= minRepetitions && total.Elapsed > 4 * budget) break;
         }
         samples.Sort();
-        return (Percentile(samples, 0.5), Percentile(samples, 0.9), allocated / samples.Count, samples.Count);
-    }
-
-    private static double Percentile(List<double> sorted, double p)
-    {
-        double index = p * (sorted.Count - 1);
-        int lo = (int)Math.Floor(index), hi = (int)Math.Ceiling(index);
-        return sorted[lo] + (sorted[hi] - sorted[lo]) * (index - lo);
+        return (Results.CurveStatistics.Percentile(samples, 0.5), Results.CurveStatistics.Percentile(samples, 0.9), allocated / samples.Count, samples.Count);
     }
 }

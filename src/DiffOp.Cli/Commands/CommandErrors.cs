@@ -20,6 +20,7 @@ internal static class CommandErrors
         catch (NativeLibraryException ex) { error.WriteLine(ex.Message); return DiffOpCli.MissingDependency; }
         catch (SolverException ex) { error.WriteLine(ex.Message); return DiffOpCli.ComputationFailed; }
         catch (DiffOp.Learning.Training.TrainingStalledException ex) { error.WriteLine(ex.Message); return DiffOpCli.ComputationFailed; }
+        catch (Results.ResultsStageException ex) { error.WriteLine(ex.Message); return DiffOpCli.ComputationFailed; }
         catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
             error.WriteLine(ex.Message);

@@ -1,0 +1,48 @@
+using DiffOp.Cli.Benchmarking;
+using DiffOp.Learning.Policies;
+
+namespace DiffOp.Cli.Results;
+
+/// <summary>Where and when the results were produced.</summary>
+internal sealed record MachineInfo(string Cpu, int Cores, string OperatingSystem, string Runtime, string IpoptLibrary, string Commit, bool DirtyTree, DateTime StartedUtc);
+
+/// <summary>One training run of the results: its learning curves and time totals (from its metrics.csv).</summary>
+/// <param name="Environment">Environment name.</param>
+/// <param name="Mode">Step or Traj.</param>
+/// <param name="Seed">Run seed.</param>
+/// <param name="Label">Which recipe: "tuned" or "paper".</param>
+/// <param name="Evaluation">eval_cost per evaluated iteration (deterministic, fixed episodes).</param>
+/// <param name="Exploring">mean_cost per iteration (exploring rollouts).</param>
+/// <param name="WallSeconds">Training wall time (sum of wall_s).</param>
+/// <param name="ForwardSeconds">Time in policy solves of the exploring rollouts (sum of forward_s).</param>
+/// <param name="BackwardSeconds">Time in score VJPs (sum of backward_s).</param>
+/// <param name="Solves">Policy solves of the exploring rollouts (N·T per iteration in Step mode, N in Traj mode).</param>
+internal sealed record TrainingRunSummary(
+    string Environment, PolicyMode Mode, int Seed, string Label,
+    IReadOnlyList<(int Iteration, double Value)> Evaluation, IReadOnlyList<(int Iteration, double Value)> Exploring,
+    double WallSeconds, double ForwardSeconds, double BackwardSeconds, long Solves);
+
+/// <summary>Transient and steady-state cost of one voltage policy on scenarios 0..S−1 (ENVIRONMENTS.md §7.3).</summary>
+/// <param name="Policy">Row label.</param>
+/// <param name="Transient">Transient cost per evaluated seed (one entry for a single policy).</param>
+/// <param name="SteadyState">Steady-state cost per evaluated seed.</param>
+/// <param name="PaperTransient">The paper's Table 2 figure, when it has one.</param>
+/// <param name="PaperSteadyState">The paper's Table 2 figure, when it has one.</param>
+internal sealed record VoltageTableRow(string Policy, IReadOnlyList<double> Transient, IReadOnlyList<double> SteadyState, double? PaperTransient, double? PaperSteadyState);
+
+/// <summary>Everything the report is made of.</summary>
+internal sealed record ResultsData(
+    ResultsPlan Plan,
+    MachineInfo Machine,
+    IReadOnlyList<BenchmarkRow> Benchmarks,
+    IReadOnlyList<TrainingRunSummary> Runs,
+    IReadOnlyDictionary<string, double> TrueThetaEvaluationCost,
+    IReadOnlyList<VoltageTableRow> VoltageTable,
+    IReadOnlyList<(string Stage, TimeSpan Duration)> Stages)
+{
+    /// <summary>Key of <see cref="TrueThetaEvaluationCost"/>.</summary>
+    public static string Key(string environment, PolicyMode mode) => $"{environment}-{(mode == PolicyMode.Step ? "step" : "traj")}";
+
+    /// <summary>Total time of the results run.</summary>
+    public TimeSpan Duration => Stages.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Duration);
+}

@@ -1,0 +1,67 @@
+using DiffOp.Learning.Policies;
+
+namespace DiffOp.Cli.Results;
+
+/// <summary>
+/// Training settings of one environment in the results run. Every run uses Gaussian exploration (β = ∞), the
+/// leave-one-out baseline, a shared start per iteration and Adam: with the paper's own settings (β = 0.01, SGD
+/// η = 0.1) θ barely moves or, on the nonlinear tasks, jumps out of the physical region (docs/training.md).
+/// </summary>
+/// <param name="Environment">Environment name.</param>
+/// <param name="Sigma">σ of the exploration, in the units of the environment's controls.</param>
+/// <param name="LearningRate">Adam's step size η.</param>
+/// <param name="Iterations">K per run.</param>
+/// <param name="EvaluationEpisodes">Fixed deterministic episodes behind the learning curve.</param>
+/// <param name="EvaluateEvery">Evaluate every this many iterations.</param>
+internal sealed record EnvironmentRecipe(string Environment, double Sigma, double LearningRate, int Iterations, int EvaluationEpisodes, int EvaluateEvery)
+{
+    /// <summary>The <c>diffop train</c> arguments of one run (without --out).</summary>
+    public string[] TrainArguments(PolicyMode mode, int seed, int workers) =>
+    [
+        "train", Environment, "--mode", mode == PolicyMode.Step ? "step" : "traj", "--iterations", Invariant(Iterations), "--rollouts", "10",
+        "--sigma", Invariant(Sigma), "--beta", "inf", "--estimator", "baseline", "--shared-start", "--optimizer", "adam",
+        "--lr", Invariant(LearningRate), "--eval-episodes", Invariant(EvaluationEpisodes), "--eval-every", Invariant(EvaluateEvery),
+        "--seed", Invariant(seed), "--workers", Invariant(workers),
+    ];
+
+    /// <summary>The training options as a reader sees them in the report.</summary>
+    public string Describe() =>
+        $"σ = {Invariant(Sigma)}, β = ∞, Adam η = {Invariant(LearningRate)}, leave-one-out baseline, shared start, N = 10, K = {Iterations}, " +
+        $"{EvaluationEpisodes} evaluation episodes every {(EvaluateEvery == 1 ? "iteration" : $"{EvaluateEvery} iterations")}";
+
+    private static string Invariant(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// What <c>diffop results</c> runs: the seeds, the per-environment recipes, the voltage evaluation size, and whether
+/// this is the full run or the <c>--quick</c> smoke run (fewer seeds and iterations, stated as such in the report).
+/// </summary>
+internal sealed record ResultsPlan(bool Quick, int Seeds, IReadOnlyList<EnvironmentRecipe> Recipes, int VoltageScenarios, int StepEvaluationSeeds, bool PaperSettingsRun)
+{
+    /// <summary>Rollouts per iteration (the paper's N).</summary>
+    public const int Rollouts = 10;
+
+    /// <summary>The full run: 5 seeds (the paper's Figure 2), the paper's 10,000 voltage trajectories, 500 scenarios.</summary>
+    public static ResultsPlan Full { get; } = new(false, 5,
+    [
+        new("cartpole", 0.5, 0.02, 100, 10, 1),
+        new("robotarm", 0.5, 0.02, 100, 10, 1),
+        new("quadrotor", 0.5, 0.05, 60, 4, 2),
+        new("voltage", 0.05, 0.01, 1000, 10, 10),
+    ], VoltageScenarios: 500, StepEvaluationSeeds: 1, PaperSettingsRun: true);
+
+    /// <summary>The smoke run: 2 seeds, a tenth of the iterations or less, 50 scenarios.</summary>
+    public static ResultsPlan QuickRun { get; } = new(true, 2,
+    [
+        new("cartpole", 0.5, 0.02, 10, 5, 1),
+        new("robotarm", 0.5, 0.02, 10, 4, 1),
+        new("quadrotor", 0.5, 0.05, 4, 2, 2),
+        new("voltage", 0.05, 0.01, 50, 5, 5),
+    ], VoltageScenarios: 50, StepEvaluationSeeds: 1, PaperSettingsRun: false);
+
+    /// <summary>The voltage recipe.</summary>
+    public EnvironmentRecipe Voltage => Recipes.Single(r => r.Environment == "voltage");
+
+    /// <summary>Voltage trajectories per seed (K·N): 10,000 in the full run, the paper's budget.</summary>
+    public int VoltageTrajectories => Voltage.Iterations * Rollouts;
+}

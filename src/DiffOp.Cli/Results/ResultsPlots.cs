@@ -1,0 +1,83 @@
+using DiffOp.Cli.Benchmarking;
+using DiffOp.Learning.Policies;
+using ScottPlot;
+
+namespace DiffOp.Cli.Results;
+
+/// <summary>The pictures of docs/RESULTS.md (ScottPlot): learning-curve bands and the backward-time scaling plot.</summary>
+internal static class ResultsPlots
+{
+    private static readonly (PolicyMode Mode, Color Color)[] Modes = [(PolicyMode.Step, Colors.C0), (PolicyMode.Traj, Colors.C1)];
+
+    /// <summary>
+    /// Evaluation cost against iteration for Step and Traj: the mean over seeds as a line and the 20–80 percentile
+    /// band shaded (paper Figure 2), with the cost of the true θ as a dashed line per mode.
+    /// </summary>
+    public static void LearningCurves(string path, string environment, IReadOnlyList<TrainingRunSummary> runs, IReadOnlyDictionary<string, double> trueCost)
+    {
+        var plot = new Plot();
+        int seeds = 0;
+        foreach (var (mode, color) in Modes)
+        {
+            var curves = runs.Where(r => r.Environment == environment && r.Mode == mode && r.Label == "tuned").Select(r => r.Evaluation).ToArray();
+            var band = CurveStatistics.Band(curves);
+            if (band.Count == 0) continue;
+            seeds = Math.Max(seeds, curves.Length);
+            double[] xs = [.. band.Select(b => (double)b.Iteration)];
+            var fill = plot.Add.FillY(xs, [.. band.Select(b => b.Low)], [.. band.Select(b => b.High)]);
+            fill.FillColor = color.WithAlpha(0.25);
+            fill.LineColor = Colors.Transparent;
+            var line = plot.Add.Scatter(xs, [.. band.Select(b => b.Mean)]);
+            line.Color = color;
+            line.MarkerSize = 0;
+            line.LineWidth = 2;
+            line.LegendText = $"DiffOP {mode} (mean; 20–80 %)";
+            if (trueCost.TryGetValue(ResultsData.Key(environment, mode), out double reference) && double.IsFinite(reference))
+            {
+                var h = plot.Add.HorizontalLine(reference, 1.5f, color, LinePattern.Dashed);
+                h.LegendText = $"true θ, {mode}";
+            }
+        }
+        plot.Title($"{environment}: evaluation cost over {seeds} seeds");
+        plot.XLabel("iteration");
+        plot.YLabel("episode cost (fixed evaluation episodes, u = u*)");
+        plot.ShowLegend(Alignment.UpperRight);
+        plot.SavePng(path, 900, 540);
+    }
+
+    /// <summary>Backward time (dense, structured Jacobian, structured VJP) and forward time against H on log-log axes.</summary>
+    public static void BackwardScaling(string path, IReadOnlyList<BenchmarkRow> rows)
+    {
+        var plot = new Plot();
+        var sweep = rows.Where(r => r.Case == "voltage-sweep").ToArray();
+        foreach (var (phase, label, color) in new[]
+                 {
+                     ("backward_dense", "backward, dense LU", Colors.C3), ("backward_structured", "backward, structured (full Jacobian)", Colors.C0),
+                     ("backward_vjp", "backward, structured VJP", Colors.C2), ("forward", "forward (Ipopt)", Colors.Gray),
+                 })
+        {
+            var points = sweep.Where(r => r.Phase == phase && r.MedianMs > 0).OrderBy(r => r.Horizon).ToArray();
+            if (points.Length == 0) continue;
+            var line = plot.Add.Scatter(points.Select(p => Math.Log10(p.Horizon)).ToArray(), points.Select(p => Math.Log10(p.MedianMs)).ToArray());
+            line.Color = color;
+            line.LegendText = label;
+            line.LineWidth = 2;
+            line.MarkerSize = 6;
+            if (phase == "forward") line.LinePattern = LinePattern.Dashed;
+        }
+        plot.Axes.Bottom.TickGenerator = LogTicks(v => $"{v:G4}");
+        plot.Axes.Left.TickGenerator = LogTicks(v => v >= 1 ? $"{v:G4} ms" : $"{v * 1000:G3} µs");
+        plot.Title("Voltage OCP: time per call against horizon H (log-log)");
+        plot.XLabel("horizon H");
+        plot.YLabel("median time per call");
+        plot.ShowLegend(Alignment.UpperLeft);
+        plot.SavePng(path, 900, 540);
+    }
+
+    private static ScottPlot.TickGenerators.NumericAutomatic LogTicks(Func<double, string> label) => new()
+    {
+        MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+        IntegerTicksOnly = true,
+        LabelFormatter = y => label(Math.Pow(10, y)),
+    };
+}

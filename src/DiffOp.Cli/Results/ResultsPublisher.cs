@@ -1,0 +1,19 @@
+namespace DiffOp.Cli.Results;
+
+/// <summary>Writes RESULTS.md and its pictures into a folder.</summary>
+internal static class ResultsPublisher
+{
+    /// <summary>Draws the pictures and writes the report; returns the report's path.</summary>
+    public static string Publish(ResultsData data, string folder)
+    {
+        Directory.CreateDirectory(Path.Combine(folder, "results"));
+        foreach (var recipe in data.Plan.Recipes)
+            ResultsPlots.LearningCurves(Path.Combine(folder, ResultsReport.CurveImage(recipe.Environment)), recipe.Environment, data.Runs, data.TrueThetaEvaluationCost);
+        ResultsPlots.BackwardScaling(Path.Combine(folder, ResultsReport.ScalingImage), data.Benchmarks);
+        string path = Path.Combine(folder, "RESULTS.md");
+        string temporary = path + ".tmp";
+        File.WriteAllText(temporary, ResultsReport.Write(data));
+        File.Move(temporary, path, overwrite: true);
+        return path;
+    }
+}

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using DiffOp.Cli.Benchmarking;
+using DiffOp.Cli.Commands;
+using DiffOp.Cli.Training;
+using DiffOp.Environments.Common;
+using DiffOp.Learning.Policies;
+using DiffOp.Learning.Training;
+
+namespace DiffOp.Cli.Results;
+
+/// <summary>
+/// Produces the data of docs/RESULTS.md: benchmarks (in this process), the training runs (child <c>diffop train</c>
+/// processes with 2 rollout workers each), the true-θ reference costs of the learning curves, and the voltage table
+/// (child <c>diffop evaluate</c> processes, two at a time). Work lives in <c>work</c>; a training run that is already
+/// complete there is reused and a partial one is resumed, so an interrupted results run continues where it stopped.
+/// </summary>
+internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, TextWriter progress)
+{
+    private readonly List<(string, TimeSpan)> _stages = [];
+
+    public ResultsData Run()
+    {
+        var machine = Machines.Describe(DateTime.UtcNow);
+        Directory.CreateDirectory(work);
+        var bench = Stage("benchmarks", RunBenchmarks);
+        var runs = Stage("training runs", RunTrainings);
+        var reference = Stage("true-θ reference costs", TrueThetaCosts);
+        var table = Stage("voltage evaluation", VoltageTable);
+        return new ResultsData(plan, machine, bench, runs, reference, table, _stages);
+    }
+
+    private T Stage<T>(string name, Func<T> body)
+    {
+        progress.WriteLine($"==> results: {name}");
+        var clock = Stopwatch.StartNew();
+        var result = body();
+        _stages.Add((name, clock.Elapsed));
+        progress.WriteLine($"    {name}: {clock.Elapsed.TotalMinutes:F1} min");
+        return result;
+    }
+
+    private IReadOnlyList<BenchmarkRow> RunBenchmarks()
+    {
+        var rows = new BenchmarkSuite(plan.Quick).Run([.. EnvironmentCatalog.Names], BenchCommand.Sweep).ToList();
+        File.WriteAllText(Path.Combine(work, "bench.json"), JsonSerializer.Serialize(rows, JsonOutput.Indented));
+        return rows;
+    }
+
+    /// <summary>The run folders in the order they are trained: voltage first (Table 2 and 3 need it), Traj before Step.</summary>
+    private IEnumerable<(EnvironmentRecipe Recipe, PolicyMode Mode, int Seed, string Label, string[] Arguments)> Jobs()
+    {
+        foreach (var recipe in plan.Recipes.OrderBy(r => r.Environment == "voltage" ? 0 : 1))
+            foreach (var mode in new[] { PolicyMode.Traj, PolicyMode.Step })
+                for (int seed = 0; seed < plan.Seeds; seed++)
+                    yield return (recipe, mode, seed, "tuned", recipe.TrainArguments(mode, seed, workers));
+        if (plan.PaperSettingsRun)
+        {
+            var v = plan.Voltage;
+            yield return (v, PolicyMode.Traj, 0, "paper",
+            [
+                "train", "voltage", "--mode", "traj", "--iterations", Invariant(v.Iterations), "--rollouts", Invariant(ResultsPlan.Rollouts),
+                "--eval-episodes", Invariant(v.EvaluationEpisodes), "--eval-every", Invariant(v.EvaluateEvery), "--seed", "0", "--workers", Invariant(workers),
+            ]);
+        }
+    }
+
+    private string RunDirectory(string environment, PolicyMode mode, int seed, string label) =>
+        Path.Combine(work, "runs", $"{environment}-{(mode == PolicyMode.Step ? "step" : "traj")}{(label == "tuned" ? "" : "-" + label)}-seed{seed}");
+
+    private IReadOnlyList<TrainingRunSummary> RunTrainings()
+    {
+        var summaries = new List<TrainingRunSummary>();
+        foreach (var (recipe, mode, seed, label, arguments) in Jobs())
+        {
+            string dir = RunDirectory(recipe.Environment, mode, seed, label);
+            int done = CompletedIterations(dir);
+            if (done < recipe.Iterations)
+            {
+                progress.WriteLine($"    train {Path.GetFileName(dir)} ({(done > 0 ? $"resuming at {done}/" : "")}{recipe.Iterations} iterations)");
+                string[] args = done > 0
+                    ? ["train", "--resume", dir, "--iterations", Invariant(recipe.Iterations), "--workers", Invariant(workers)]
+                    : [.. arguments, "--out", dir];
+                if (done == 0 && Directory.Exists(dir)) Directory.Delete(dir, recursive: true);   // a run that never finished an iteration
+                ChildCommand.RunOrThrow(args, dir + ".log", captureOutput: false);
+            }
+            summaries.Add(Summarize(recipe.Environment, mode, seed, label, dir));
+        }
+        return summaries;
+    }
+
+    private static int CompletedIterations(string dir)
+    {
+        string path = Path.Combine(dir, "params.json");
+        return File.Exists(path) ? TrainingCheckpoint.Load(path).Iteration : 0;
+    }
+
+    internal static TrainingRunSummary Summarize(string environment, PolicyMode mode, int seed, string label, string dir)
+    {
+        string metrics = Path.Combine(dir, "metrics.csv");
+        double Sum(string column) => MetricsCsvWriter.ReadColumn(metrics, column).Where(p => double.IsFinite(p.Value)).Sum(p => p.Value);
+        var config = RunConfig.Load(Path.Combine(dir, "config.json"));
+        var exploring = MetricsCsvWriter.ReadColumn(metrics, "mean_cost");
+        int episodeLength = EnvironmentCatalog.CreatePolicyModel(environment, config.Settings).EpisodeLength;
+        long solves = (long)exploring.Count * config.Rollouts * (mode == PolicyMode.Step ? episodeLength : (episodeLength + config.Horizon - 1) / config.Horizon);
+        return new TrainingRunSummary(environment, mode, seed, label, MetricsCsvWriter.ReadColumn(metrics, "eval_cost"), exploring,
+            Sum("wall_s"), Sum("forward_s"), Sum("backward_s"), solves);
+    }
+
+    /// <summary>The evaluation cost of θ_true (the policy OCP equal to the true OCP) on the same fixed episodes as the curves.</summary>
+    private IReadOnlyDictionary<string, double> TrueThetaCosts()
+    {
+        var costs = new Dictionary<string, double>();
+        foreach (var recipe in plan.Recipes)
+            foreach (var mode in new[] { PolicyMode.Step, PolicyMode.Traj })
+            {
+                string dir = RunDirectory(recipe.Environment, mode, 0, "tuned");
+                var config = RunConfig.Load(Path.Combine(dir, "config.json")) with { InitialTheta = "true" };
+                var setup = new TrainingSetup(config);
+                using var worker = setup.CreateWorker();
+                var results = Enumerable.Range(0, recipe.EvaluationEpisodes)
+                    .Select(e => worker.Run(setup.Theta0, new RolloutRequest(SeedSequence.Evaluation(e), Explore: false)))
+                    .Where(r => !r.Dropped).ToArray();
+                costs[ResultsData.Key(recipe.Environment, mode)] = results.Length > 0 ? results.Average(r => r.Cost) : double.NaN;
+            }
+        return costs;
+    }
+
+    private IReadOnlyList<VoltageTableRow> VoltageTable()
+    {
+        int scenarios = plan.VoltageScenarios;
+        var jobs = new List<(string Name, string[] Args)>();
+        for (int seed = 0; seed < plan.Seeds; seed++)
+            jobs.Add(($"traj-seed{seed}", ["evaluate", RunDirectory("voltage", PolicyMode.Traj, seed, "tuned"), "--scenarios", Invariant(scenarios), "--json"]));
+        for (int seed = 0; seed < Math.Min(plan.StepEvaluationSeeds, plan.Seeds); seed++)
+            jobs.Add(($"step-seed{seed}", ["evaluate", RunDirectory("voltage", PolicyMode.Step, seed, "tuned"), "--scenarios", Invariant(scenarios), "--json", "--skip-initial"]));
+        if (plan.PaperSettingsRun)
+            jobs.Add(("traj-paper-seed0", ["evaluate", RunDirectory("voltage", PolicyMode.Traj, 0, "paper"), "--scenarios", Invariant(scenarios), "--json", "--skip-initial"]));
+        jobs.Add(("sgf", ["evaluate-baseline", "voltage", "--controller", "sgf", "--scenarios", Invariant(scenarios), "--json"]));
+
+        var outputs = new Dictionary<string, JsonElement>();
+        Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = 2 }, job =>
+        {
+            progress.WriteLine($"    evaluate {job.Name} on scenarios 0..{scenarios - 1}");
+            string text = ChildCommand.RunOrThrow(job.Args, Path.Combine(work, "eval", job.Name + ".log"), captureOutput: true);
+            var json = JsonDocument.Parse(text).RootElement.Clone();
+            lock (outputs) outputs[job.Name] = json;
+        });
+        File.WriteAllText(Path.Combine(work, "voltage-evaluation.json"), JsonSerializer.Serialize(outputs, JsonOutput.Indented));
+
+        double Get(string job, string key) => outputs[job].GetProperty(key).GetDouble();
+        IReadOnlyList<double> Seeds(string prefix, int count, string key) => [.. Enumerable.Range(0, count).Select(s => Get($"{prefix}-seed{s}", key))];
+        var rows = new List<VoltageTableRow>
+        {
+            new("untrained (θ₀: C_v = I, A = 0.5·I), Traj", [Get("traj-seed0", "initial_transient_cost")], [Get("traj-seed0", "initial_steady_state_cost")], null, null),
+            new("DiffOP Step", Seeds("step", Math.Min(plan.StepEvaluationSeeds, plan.Seeds), "transient_cost"), Seeds("step", Math.Min(plan.StepEvaluationSeeds, plan.Seeds), "steady_state_cost"), -6.81, -0.11),
+            new("DiffOP Traj", Seeds("traj", plan.Seeds, "transient_cost"), Seeds("traj", plan.Seeds, "steady_state_cost"), -6.80, -0.11),
+        };
+        if (plan.PaperSettingsRun)
+            rows.Add(new("DiffOP Traj with the paper's settings (σ = 1, β = 0.01, SGD η = 0.1)", [Get("traj-paper-seed0", "transient_cost")], [Get("traj-paper-seed0", "steady_state_cost")], null, null));
+        rows.Add(new("safe gradient flow (SGF) baseline", [Get("sgf", "transient_cost")], [Get("sgf", "steady_state_cost")], null, null));
+        return rows;
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
