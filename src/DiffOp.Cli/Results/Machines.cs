@@ -10,11 +10,11 @@ internal static class Machines
     public static MachineInfo Describe(DateTime startedUtc)
     {
         string ipopt = IpoptLibrary.EnsureLoaded();
-        try
-        {
-            if (new FileInfo(ipopt).ResolveLinkTarget(returnFinalTarget: true) is { } target) ipopt = $"{ipopt} → {target.FullName}";
-        }
-        catch (IOException) { /* keep the loaded name */ }
+        // The file the loader actually mapped (the name may be a bare soname), with its version suffix.
+        const string maps = "/proc/self/maps";
+        if (File.Exists(maps) && File.ReadLines(maps).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Select(f => f[^1])
+                .FirstOrDefault(p => p.StartsWith('/') && Path.GetFileName(p).StartsWith("libipopt", StringComparison.Ordinal)) is { } mapped)
+            ipopt = $"{ipopt} ({mapped})";
         string commit = Git("rev-parse", "HEAD") ?? "unknown (not a git checkout)";
         bool dirty = !string.IsNullOrWhiteSpace(Git("status", "--porcelain", "--untracked-files=no"));
         return new MachineInfo(Cpu(), Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription, ipopt, commit, dirty, startedUtc);

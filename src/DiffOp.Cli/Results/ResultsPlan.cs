@@ -38,6 +38,12 @@ internal sealed record EnvironmentRecipe(string Environment, double Sigma, doubl
 /// </summary>
 internal sealed record ResultsPlan(bool Quick, int Seeds, IReadOnlyList<EnvironmentRecipe> Recipes, int VoltageScenarios, int StepEvaluationSeeds, bool PaperSettingsRun)
 {
+    /// <summary>Environments the benchmarks measure (default: every environment).</summary>
+    public IReadOnlyList<string> BenchEnvironments { get; init; } = [.. DiffOp.Environments.Common.EnvironmentCatalog.Names];
+
+    /// <summary>Horizons of the voltage sweep.</summary>
+    public IReadOnlyList<int> Sweep { get; init; } = Commands.BenchCommand.Sweep;
+
     /// <summary>Rollouts per iteration (the paper's N).</summary>
     public const int Rollouts = 10;
 

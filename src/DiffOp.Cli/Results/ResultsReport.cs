@@ -246,7 +246,7 @@ internal static class ResultsReport
         md.AppendLine($"- Started {m.StartedUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC; whole run {Minutes(data.Duration)}:");
         foreach (var (stage, duration) in data.Stages) md.AppendLine($"  - {stage}: {Minutes(duration)}");
         md.AppendLine();
-        md.AppendLine($"Regenerate: `./build.sh bench{(data.Plan.Quick ? " --quick" : "")}`. A results run keeps its work in artifacts/results and reuses " +
+        md.AppendLine($"Regenerate: `./build.sh bench{(data.Plan.Quick ? " --quick" : "")}`. A results run keeps its work in artifacts/{(data.Plan.Quick ? "results-quick" : "results")} and reuses " +
                       "finished training runs, so an interrupted run continues where it stopped (delete that folder to start over).");
     }
 

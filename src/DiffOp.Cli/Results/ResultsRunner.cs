@@ -43,7 +43,7 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
 
     private IReadOnlyList<BenchmarkRow> RunBenchmarks()
     {
-        var rows = new BenchmarkSuite(plan.Quick).Run([.. EnvironmentCatalog.Names], BenchCommand.Sweep).ToList();
+        var rows = new BenchmarkSuite(plan.Quick).Run(plan.BenchEnvironments, plan.Sweep).ToList();
         File.WriteAllText(Path.Combine(work, "bench.json"), JsonSerializer.Serialize(rows, JsonOutput.Indented));
         return rows;
     }

@@ -40,15 +40,13 @@ internal static class TrainingRun
         using var executor = setup.CreateExecutor(workers);
         var trainer = new Trainer(options, executor, theta, optimizer, completed);
         var progress = new ProgressReporter(output, config.Iterations, interactive: !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out));
-        int allDroppedInARow = 0;
         while (trainer.CompletedIterations < config.Iterations)
         {
             var metrics = trainer.RunIteration();
             MetricsCsvWriter.Append(metricsPath, metrics);
             TrainingCheckpoint.From(trainer, setup.Ocp.Parameters).Save(paramsPath);
             progress.Report(metrics);
-            allDroppedInARow = metrics.DroppedRollouts == config.Rollouts ? allDroppedInARow + 1 : 0;
-            if (allDroppedInARow == StallLimit)
+            if (trainer.ConsecutiveAllDroppedIterations >= StallLimit)
             {
                 SaveCurve(config, dir, metricsPath);
                 throw new TrainingStalledException(

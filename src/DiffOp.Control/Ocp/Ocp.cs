@@ -26,7 +26,16 @@ public sealed class Ocp
         Layout = new OcpLayout(stateCount, controlCount, horizon, definition.PathConstraints.Length, definition.TerminalConstraints.Length);
         _sensitivityFunctions = new Lazy<Sensitivity.SensitivityFunctions>(
             () => Sensitivity.SensitivityFunctions.Compile(name, definition), LazyThreadSafetyMode.ExecutionAndPublication);
+        _isQuadraticProgram = new Lazy<bool>(() => OcpStructure.IsQuadraticProgram(definition), LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    private readonly Lazy<bool> _isQuadraticProgram;
+
+    /// <summary>
+    /// True when the problem is a QP in (x, u) for every θ: quadratic costs, affine dynamics and constraints
+    /// (<see cref="OcpStructure.IsQuadraticProgram"/>; decided symbolically on first use).
+    /// </summary>
+    public bool IsQuadraticProgram => _isQuadraticProgram.Value;
 
     private readonly Lazy<Sensitivity.SensitivityFunctions> _sensitivityFunctions;
 

@@ -13,7 +13,12 @@ public sealed class OcpSolver : IDisposable
 {
     private readonly OcpNlp _nlp;
     private readonly IpoptSolver _ipopt;
-    private IpoptSession? _session;
+    private readonly IpoptSolver? _general;
+    private IpoptSession? _session, _generalSession;
+
+    /// <summary>Ipopt options added for a QP (<see cref="OcpSolverOptions.QuadraticProgramSettings"/>).</summary>
+    private static readonly (string Key, string Value)[] QuadraticProgramOptions =
+        [("mehrotra_algorithm", "yes"), ("hessian_constant", "yes"), ("jac_c_constant", "yes"), ("jac_d_constant", "yes")];
 
     /// <summary>Creates a solver for <paramref name="ocp"/>.</summary>
     public OcpSolver(Ocp ocp, OcpSolverOptions? options = null)
@@ -22,8 +27,25 @@ public sealed class OcpSolver : IDisposable
         Options = options ?? new OcpSolverOptions();
         Options.Validate();
         _nlp = new OcpNlp(ocp);
-        _ipopt = new IpoptSolver(Options.Ipopt);
+        UsesQuadraticProgramSettings = Options.QuadraticProgramSettings && ocp.IsQuadraticProgram;
+        if (UsesQuadraticProgramSettings)
+        {
+            var extra = new Dictionary<string, object>(Options.Ipopt.Extra);
+            foreach (var (key, value) in QuadraticProgramOptions) extra.TryAdd(key, value);
+            _ipopt = new IpoptSolver(Options.Ipopt with { Extra = extra });
+            _general = new IpoptSolver(Options.Ipopt);
+        }
+        else
+        {
+            _ipopt = new IpoptSolver(Options.Ipopt);
+        }
     }
+
+    /// <summary>True when solves use the QP settings (<see cref="OcpSolverOptions.QuadraticProgramSettings"/> and a QP).</summary>
+    public bool UsesQuadraticProgramSettings { get; }
+
+    /// <summary>Solves that failed with the QP settings and were solved again with the general ones.</summary>
+    public int GeneralSettingsRetries { get; private set; }
 
     /// <summary>The problem.</summary>
     public Ocp Ocp { get; }
@@ -64,6 +86,12 @@ public sealed class OcpSolver : IDisposable
 
         _session ??= _ipopt.CreateSession(_nlp);
         var nlp = _session.Solve(start);
+        if (!nlp.IsSuccess && _general is not null)
+        {
+            GeneralSettingsRetries++;
+            _generalSession ??= _general.CreateSession(_nlp);
+            nlp = _generalSession.Solve(start);
+        }
         var active = ActiveSetDetector.Detect(Ocp, nlp, Options);
         return new OcpSolution(Ocp, nlp, theta.ToArray(), context.ToArray(), initialState.ToArray(), active);
     }
@@ -73,6 +101,8 @@ public sealed class OcpSolver : IDisposable
     {
         _session?.Dispose();
         _session = null;
+        _generalSession?.Dispose();
+        _generalSession = null;
     }
 
     private static void CheckVector(ReadOnlySpan<double> v, int expected, string name, string what)

@@ -27,6 +27,15 @@ public sealed record OcpSolverOptions
     /// </summary>
     public double WeakActivityTolerance { get; init; } = 1e-4;
 
+    /// <summary>
+    /// When the OCP is a quadratic program (<see cref="Ocp.IsQuadraticProgram"/>), solve it with Ipopt's settings for
+    /// convex QPs: Mehrotra's predictor–corrector (<c>mehrotra_algorithm</c>) and constant derivatives
+    /// (<c>hessian_constant</c>, <c>jac_c_constant</c>, <c>jac_d_constant</c>), which take fewer and cheaper iterations. A
+    /// solve that fails with them (e.g. a nonconvex θ) is retried with the general settings. Default true; options
+    /// set explicitly in <see cref="IpoptOptions.Extra"/> win.
+    /// </summary>
+    public bool QuadraticProgramSettings { get; init; } = true;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

@@ -50,6 +50,12 @@ public sealed class Trainer
     /// <summary>Iterations done so far.</summary>
     public int CompletedIterations { get; private set; }
 
+    /// <summary>
+    /// Iterations in a row, up to the last one, in which every exploring rollout was dropped: θ cannot move while this
+    /// grows, so a caller should stop (the CLI does at 5) and tell the user to change the settings.
+    /// </summary>
+    public int ConsecutiveAllDroppedIterations { get; private set; }
+
     /// <summary>The current θ (a copy).</summary>
     public double[] Theta => (double[])_theta.Clone();
 
@@ -77,6 +83,7 @@ public sealed class Trainer
         double norm = ParameterOptimizer.Norm(gradient);
         bool skipped = kept.Length == 0 || !Optimizer.TryStep(_theta, gradient);
         int clamped = skipped ? 0 : ProjectOntoBounds();
+        ConsecutiveAllDroppedIterations = kept.Length == 0 ? ConsecutiveAllDroppedIterations + 1 : 0;
         CompletedIterations++;
         return new IterationMetrics(
             CompletedIterations,

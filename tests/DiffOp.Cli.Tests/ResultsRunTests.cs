@@ -1,0 +1,57 @@
+using DiffOp.Cli.Results;
+using DiffOp.Interop.Ipopt;
+
+namespace DiffOp.Cli.Tests;
+
+/// <summary>A whole (tiny) results run: benchmarks, child training and evaluation processes, pictures and the report.</summary>
+[Category("Native")]
+public class ResultsRunTests
+{
+    [Test]
+    public void TinyResultsRun_WritesReportAndPictures_AndReusesFinishedRuns()
+    {
+        if (!IpoptLibrary.IsAvailable()) Assert.Ignore("Ipopt is not installed here.");
+        string root = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"results-{Guid.NewGuid():N}");
+        string work = Path.Combine(root, "work"), docs = Path.Combine(root, "docs");
+        var plan = new ResultsPlan(Quick: true, Seeds: 1,
+            [new EnvironmentRecipe("cartpole", 0.5, 0.02, 2, 2, 1), new EnvironmentRecipe("voltage", 0.05, 0.01, 2, 2, 1)],
+            VoltageScenarios: 2, StepEvaluationSeeds: 1, PaperSettingsRun: false)
+        {
+            BenchEnvironments = ["voltage"], Sweep = [6, 12],
+        };
+        var log = new StringWriter();
+        var data = new ResultsRunner(plan, work, workers: 1, log).Run();
+        string report = ResultsPublisher.Publish(data, docs);
+
+        Assert.That(data.Runs, Has.Count.EqualTo(4), "2 environments × Step and Traj × 1 seed");
+        foreach (var run in data.Runs)
+        {
+            Assert.That(run.Evaluation.Select(p => p.Iteration), Is.EqualTo(new[] { 1, 2 }), $"{run.Environment} {run.Mode}: evaluated every iteration");
+            Assert.That(run.Evaluation.All(p => double.IsFinite(p.Value)), Is.True);
+            Assert.That(run.WallSeconds, Is.GreaterThan(0));
+        }
+        Assert.That(data.TrueThetaEvaluationCost.Keys, Is.EquivalentTo(new[] { "cartpole-step", "cartpole-traj", "voltage-step", "voltage-traj" }));
+        var sgf = data.VoltageTable.Single(r => r.Policy.Contains("SGF"));
+        Assert.That(sgf.Transient.Single(), Is.LessThan(0), "the baseline lowers the voltage cost on the 2 scenarios");
+        Assert.That(data.VoltageTable.Single(r => r.Policy == "DiffOP Traj").Transient.Single(), Is.Negative.And.GreaterThan(-10));
+
+        string text = File.ReadAllText(report);
+        Assert.That(text, Does.Contain("**Quick smoke run.**"));
+        Assert.That(text, Does.Contain("| DiffOP Step, paper | 0.011 | 0.002 | 1.36 h |"));
+        Assert.That(text, Does.Match(@"\| 12 \| [0-9.]+ ms \| [0-9.]+ (ms|µs) \|"), "the sweep table has the measured H = 12 row");
+        foreach (string png in new[] { "results/curves-cartpole.png", "results/curves-voltage.png", "results/backward-scaling.png" })
+        {
+            byte[] bytes = File.ReadAllBytes(Path.Combine(docs, png));
+            Assert.That(bytes.Take(4), Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }), png);
+        }
+
+        // A second run reuses the finished training runs instead of training again.
+        string metrics = Path.Combine(work, "runs", "cartpole-step-seed0", "metrics.csv");
+        var written = File.GetLastWriteTimeUtc(metrics);
+        var again = new StringWriter();
+        new ResultsRunner(plan with { Sweep = [6] }, work, workers: 1, again).Run();
+        Assert.That(again.ToString(), Does.Not.Contain("    train "), again.ToString());
+        Assert.That(File.GetLastWriteTimeUtc(metrics), Is.EqualTo(written));
+        Directory.Delete(root, recursive: true);
+    }
+}
