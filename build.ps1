@@ -2,17 +2,18 @@
 .SYNOPSIS
   DiffOp.Native build entry point for Windows/PowerShell users; mirrors ./build.sh.
 .DESCRIPTION
-  ./build.ps1 setup|build|test|demo|bench|pack
+  ./build.ps1 setup|build|test|demo|bench|bench-suite|pack
   setup  checks for the .NET SDK and Ipopt (set DIFFOP_IPOPT_PATH to your ipopt-3.dll / ipopt.dll;
          there is no package to install automatically on Windows)
   build  dotnet build in Release
   test   setup, native smoke test when cmake and Ipopt headers are available (set IPOPT_DIR), then dotnet test
   demo   setup, build, solve HS071 through the diffop CLI
-  bench  BenchmarkDotNet (extra arguments pass through)
+  bench  regenerate docs/RESULTS.md with 'diffop results' (--quick: a short smoke run)
+  bench-suite  BenchmarkDotNet (extra arguments pass through)
   pack   dotnet pack into artifacts/packages (copy Ipopt's DLLs into native-libs/runtimes/win-x64/native first)
 #>
 param(
-  [Parameter(Position = 0)][ValidateSet('setup', 'build', 'test', 'demo', 'bench', 'pack', 'help')][string]$Command = 'help',
+  [Parameter(Position = 0)][ValidateSet('setup', 'build', 'test', 'demo', 'bench', 'bench-suite', 'pack', 'help')][string]$Command = 'help',
   [Parameter(ValueFromRemainingArguments = $true)][string[]]$Rest
 )
 $ErrorActionPreference = 'Stop'
@@ -47,7 +48,8 @@ switch ($Command) {
   'build' { Invoke-Setup; Invoke-Build }
   'test' { Invoke-Test }
   'demo' { Invoke-Setup; Invoke-Build; dotnet run --project src/DiffOp.Cli -c $Config -- solve hs071 }
-  'bench' { Invoke-Setup; dotnet run -c Release --project bench/DiffOp.Benchmarks -- @Rest }
+  'bench' { Invoke-Setup; Invoke-Build; dotnet "src/DiffOp.Cli/bin/$Config/net10.0/diffop.dll" results @Rest; exit $LASTEXITCODE }
+  'bench-suite' { Invoke-Setup; dotnet run -c Release --project bench/DiffOp.Benchmarks -- @Rest }
   'pack' { Invoke-Setup; dotnet pack DiffOp.Native.sln -c Release --nologo -o artifacts/packages }
   default { Get-Help $PSCommandPath -Detailed }
 }

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# One entry point for DiffOp.Native on Linux: ./build.sh setup|build|test|demo|bench|pack
+# One entry point for DiffOp.Native on Linux: ./build.sh setup|build|test|demo|bench|bench-suite|pack
 #   setup  install what is missing (Ipopt's runtime and headers from Debian; as root only)
 #   build  build the solution in Release (warnings are errors)
 #   test   setup, native smoke test (cmake + ctest), then every NUnit test; results in artifacts/test-results
 #   demo   setup, build, and run a short real computation, printing its result
-#   bench  run the BenchmarkDotNet suite (extra arguments go to BenchmarkDotNet, e.g. --filter '*Symbolic*')
+#   bench  regenerate docs/RESULTS.md: benchmarks, 5-seed training runs, the voltage table, pictures (about an hour on
+#          2 cores; --quick: a smoke run of a few minutes, stated as such in the report)
+#   bench-suite  the BenchmarkDotNet suite (extra arguments go to BenchmarkDotNet, e.g. --filter '*Symbolic*')
 #   pack   gather Ipopt's runtime into native-libs/ and produce .nupkg files in artifacts/packages
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -83,6 +85,13 @@ cmd_demo() {
 
 cmd_bench() {
   cmd_setup
+  cmd_build
+  log "bench: diffop results $* (finished training runs in artifacts/ are reused; delete artifacts/results to start over)"
+  dotnet "$ROOT/src/DiffOp.Cli/bin/$CONFIG/net10.0/diffop.dll" results "$@"
+}
+
+cmd_bench_suite() {
+  cmd_setup
   dotnet run -c Release --project "$ROOT/bench/DiffOp.Benchmarks" -- "$@"
 }
 
@@ -108,7 +117,7 @@ cmd_pack() {
   ls -1 "$ROOT/artifacts/packages"
 }
 
-usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
 
 command=${1:-help}; shift || true
 case "$command" in
@@ -117,6 +126,7 @@ case "$command" in
   test) cmd_test "$@" ;;
   demo) cmd_demo ;;
   bench) cmd_bench "$@" ;;
+  bench-suite) cmd_bench_suite "$@" ;;
   pack) cmd_pack ;;
   help|-h|--help) usage ;;
   *) echo "error: unknown command '$command'" >&2; usage >&2; exit 2 ;;
