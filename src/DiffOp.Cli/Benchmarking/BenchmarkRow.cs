@@ -11,4 +11,10 @@ internal sealed record BenchmarkRow(
     [property: JsonPropertyName("median_ms")] double MedianMs,
     [property: JsonPropertyName("p90_ms")] double P90Ms,
     [property: JsonPropertyName("alloc_bytes")] long AllocatedBytes,
-    [property: JsonPropertyName("repetitions")] int Repetitions);
+    [property: JsonPropertyName("repetitions")] int Repetitions)
+{
+    /// <summary>Ipopt iterations of one solve (forward rows only).</summary>
+    [JsonPropertyName("ipopt_iterations")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? IpoptIterations { get; init; }
+}

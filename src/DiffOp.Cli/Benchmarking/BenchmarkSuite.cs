@@ -42,7 +42,7 @@ internal sealed class BenchmarkSuite(bool quick)
         var context = ocp.DefaultContext();
         using var solver = new OcpSolver(ocp);
         var solution = solver.Solve(theta, x0, context).EnsureSuccess();
-        yield return Row(name, model.Name, horizon, "forward", () => solver.Solve(theta, x0, context));
+        yield return Row(name, model.Name, horizon, "forward", () => solver.Solve(theta, x0, context)) with { IpoptIterations = solution.Iterations };
 
         var v = new double[ocp.Layout.VariableCount];
         for (int j = 0; j < ocp.ControlCount; j++) v[ocp.Layout.ControlOffset(0) + j] = 1.0;   // ∂(Σ u₀)/∂θ: the policy's need

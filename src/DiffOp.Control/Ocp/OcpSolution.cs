@@ -23,6 +23,8 @@ public sealed class OcpSolution
         Nlp = nlp;
         Theta = theta;
         Context = context;
+        _theta = theta;
+        _context = context;
         InitialState = initialState;
         ActiveSet = activeSet;
         var l = ocp.Layout;
@@ -33,6 +35,13 @@ public sealed class OcpSolution
     }
 
     private readonly double[] _paperMultipliers;
+    private readonly double[] _theta, _context;
+
+    /// <summary>θ as a span (no copy), for the allocation-free sensitivity path.</summary>
+    internal ReadOnlySpan<double> ThetaValues => _theta;
+
+    /// <summary>p as a span (no copy).</summary>
+    internal ReadOnlySpan<double> ContextValues => _context;
 
     /// <summary>The problem that was solved.</summary>
     public Ocp Ocp { get; }

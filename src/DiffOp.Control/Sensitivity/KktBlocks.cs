@@ -10,7 +10,14 @@ namespace DiffOp.Control.Sensitivity;
 /// <param name="Index">Row within the stage's path/terminal rows, or component within the stage variables for bounds.</param>
 /// <param name="Coefficients">a: ∂κ/∂(stage variables).</param>
 /// <param name="ParameterCoefficients">c: ∂κ/∂θ.</param>
-public sealed record ActiveRow(ConstraintKind Kind, int Index, double[] Coefficients, double[] ParameterCoefficients);
+public sealed record ActiveRow(ConstraintKind Kind, int Index, double[] Coefficients, double[] ParameterCoefficients)
+{
+    /// <summary>Path/terminal row or bound (reassigned when the assembler reuses the row).</summary>
+    public ConstraintKind Kind { get; internal set; } = Kind;
+
+    /// <summary>Row or component index (reassigned when the assembler reuses the row).</summary>
+    public int Index { get; internal set; } = Index;
+}
 
 /// <summary>
 /// The per-stage blocks of the KKT system of an OCP solution (SENSITIVITY.md §1.5, paper sign L = J − λᵀκ),
@@ -44,7 +51,7 @@ public sealed class KktBlocks
     /// <summary>Active rows per stage t &lt; H (path rows, then bounds on x_t for t ≥ 1 and on u_t).</summary>
     public required ActiveRow[][] StageRows { get; init; }
     /// <summary>Active rows at the terminal stage (terminal rows, then bounds on x_H).</summary>
-    public required ActiveRow[] TerminalRows { get; init; }
+    public ActiveRow[] TerminalRows { get; internal set; } = [];
 
     /// <summary>n + m.</summary>
     public int StageWidth => StateCount + ControlCount;

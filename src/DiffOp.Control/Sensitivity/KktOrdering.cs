@@ -10,10 +10,19 @@ internal sealed class KktOrdering
 {
     public KktOrdering(KktBlocks b)
     {
-        int n = b.StateCount, w = b.StageWidth, H = b.Horizon;
+        int H = b.Horizon;
         StagePosition = new int[H + 1];
         RowPosition = new int[H + 1];
         DynamicsPosition = new int[H];
+        Blocks = b;
+        Reset(b);
+    }
+
+    /// <summary>Renumbers for new blocks of the same OCP (same H, n, m): the active rows may differ. No allocation.</summary>
+    public void Reset(KktBlocks b)
+    {
+        int n = b.StateCount, w = b.StageWidth, H = b.Horizon;
+        if (H != DynamicsPosition.Length) throw new ArgumentException($"The blocks have horizon {H}; this numbering was made for {DynamicsPosition.Length}.", nameof(b));
         int pos = n;   // the initial-state rows come first
         for (int t = 0; t < H; t++)
         {
@@ -27,10 +36,10 @@ internal sealed class KktOrdering
         Blocks = b;
     }
 
-    public KktBlocks Blocks { get; }
+    public KktBlocks Blocks { get; private set; }
 
     /// <summary>Number of unknowns.</summary>
-    public int Size { get; }
+    public int Size { get; private set; }
 
     /// <summary>Position of z_t (t &lt; H) or x_H (t = H).</summary>
     public int[] StagePosition { get; }

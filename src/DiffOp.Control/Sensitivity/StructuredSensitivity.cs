@@ -15,6 +15,8 @@ public sealed class StructuredSensitivity : ISensitivitySolver
     private readonly KktBlockAssembler _assembler;
     private readonly SensitivityOptions _options;
     private readonly BandedLu _lu = new();
+    private KktOrdering? _ordering;
+    private double[] _w = [], _gradient = [];
 
     /// <summary>Creates the solver for solutions of <paramref name="ocp"/>.</summary>
     public StructuredSensitivity(Ocp.Ocp ocp, SensitivityOptions? options = null)
@@ -47,19 +49,40 @@ public sealed class StructuredSensitivity : ISensitivitySolver
     /// <inheritdoc />
     public double[] VectorJacobianProduct(OcpSolution solution, ReadOnlySpan<double> v)
     {
+        ArgumentNullException.ThrowIfNull(solution);
+        var result = new double[solution.Ocp.ParameterCount + solution.Ocp.StateCount];
+        VectorJacobianProduct(solution, v, result);
+        return result;
+    }
+
+    /// <summary>
+    /// vᵀ·∂ζ*/∂(θ, x_init) written into <paramref name="gradient"/> (length d + n): the training hot path, which
+    /// allocates nothing once this solver has seen a solution of the same OCP.
+    /// </summary>
+    /// <exception cref="ArgumentException">v or the output has the wrong length.</exception>
+    /// <exception cref="SensitivityException">The KKT matrix is singular (LICQ or second-order sufficiency fails).</exception>
+    public void VectorJacobianProduct(OcpSolution solution, ReadOnlySpan<double> v, Span<double> gradient)
+    {
+        ArgumentNullException.ThrowIfNull(solution);
         var l = solution.Ocp.Layout;
         if (v.Length != l.VariableCount)
             throw new ArgumentException($"v has length {v.Length}; ζ has {l.VariableCount} entries.", nameof(v));
+        int columns = solution.Ocp.ParameterCount + l.StateCount;
+        if (gradient.Length != columns)
+            throw new ArgumentException($"The output has length {gradient.Length}; expected d + n = {columns}.", nameof(gradient));
         var ordering = Factor(solution);
         // vᵀdζ = ṽᵀK⁻¹R = (K⁻¹ṽ)ᵀR because K is symmetric; ṽ is v placed at the ζ positions.
-        var w = new double[ordering.Size];
+        if (_w.Length < ordering.Size) _w = new double[ordering.Size];
+        var w = _w.AsSpan(0, ordering.Size);
+        w.Clear();
         for (int j = 0; j < v.Length; j++) w[ordering.PositionOfVariable(j)] = v[j];
         _lu.Solve(w);
-        var gradient = new double[ordering.Blocks.ParameterCount + ordering.Blocks.StateCount];
-        var sink = new TransposeProductSink(w, gradient);
+        if (_gradient.Length != columns) _gradient = new double[columns];
+        Array.Clear(_gradient);
+        var sink = new TransposeProductSink(_w, _gradient);
         KktAssembly.EmitRightHandSide(ordering, ref sink);
-        SingularKkt.EnsureFinite(gradient, 0);
-        return gradient;
+        SingularKkt.EnsureFinite(_gradient, 0);
+        _gradient.CopyTo(gradient);
     }
 
     /// <inheritdoc />
@@ -82,7 +105,10 @@ public sealed class StructuredSensitivity : ISensitivitySolver
 
     private KktOrdering Factor(OcpSolution solution)
     {
-        var ordering = new KktOrdering(_assembler.Assemble(solution));
+        var blocks = _assembler.AssembleReused(solution);
+        if (_ordering is null) _ordering = new KktOrdering(blocks);
+        else _ordering.Reset(blocks);
+        var ordering = _ordering;
         var band = new BandwidthSink();
         KktAssembly.EmitMatrix(ordering, _options.Damping, ref band);
         _lu.Reset(ordering.Size, band.HalfBandwidth, band.HalfBandwidth);

@@ -14,7 +14,7 @@ public sealed class OptimizationPolicy : IDisposable
     private readonly OcpSolver _solver;
     private readonly StructuredSensitivity _sensitivity;
     private readonly double[] _context;
-    private double[] _v = [];
+    private double[] _v = [], _gradient = [];
 
     /// <summary>Creates the policy for <paramref name="ocp"/> acting in <paramref name="mode"/>.</summary>
     public OptimizationPolicy(Ocp ocp, PolicyMode mode, OcpSolverOptions? options = null, double[]? context = null)
@@ -60,7 +60,10 @@ public sealed class OptimizationPolicy : IDisposable
         double inverseVariance = 1.0 / (sigma * sigma);
         for (int t = 0; t < stages; t++)
             for (int j = 0; j < l.ControlCount; j++) _v[l.ControlOffset(t) + j] = deviations[t * l.ControlCount + j] * inverseVariance;
-        var gradient = _sensitivity.VectorJacobianProduct(plan, _v);
+        int columns = Ocp.ParameterCount + l.StateCount;
+        if (_gradient.Length != columns) _gradient = new double[columns];
+        _sensitivity.VectorJacobianProduct(plan, _v, _gradient);
+        var gradient = _gradient;
         for (int i = 0; i < score.Length; i++) score[i] += gradient[i];   // θ columns only; x_init columns follow
     }
 }
