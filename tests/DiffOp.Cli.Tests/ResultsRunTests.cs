@@ -49,8 +49,10 @@ public class ResultsRunTests
         string metrics = Path.Combine(work, "runs", "cartpole-step-seed0", "metrics.csv");
         var written = File.GetLastWriteTimeUtc(metrics);
         var again = new StringWriter();
-        new ResultsRunner(plan with { Sweep = [6] }, work, workers: 1, again).Run();
+        var second = new ResultsRunner(plan with { Sweep = [6] }, work, workers: 1, again).Run();
         Assert.That(again.ToString(), Does.Not.Contain("    train "), again.ToString());
+        Assert.That(second.ReusedRuns, Is.EqualTo(4));
+        Assert.That(data.ReusedRuns, Is.Zero);
         Assert.That(File.GetLastWriteTimeUtc(metrics), Is.EqualTo(written));
         Directory.Delete(root, recursive: true);
     }

@@ -40,6 +40,9 @@ internal sealed record ResultsData(
     IReadOnlyList<VoltageTableRow> VoltageTable,
     IReadOnlyList<(string Stage, TimeSpan Duration)> Stages)
 {
+    /// <summary>Training runs found complete in the work folder and reused rather than trained by this invocation.</summary>
+    public int ReusedRuns { get; init; }
+
     /// <summary>Key of <see cref="TrueThetaEvaluationCost"/>.</summary>
     public static string Key(string environment, PolicyMode mode) => $"{environment}-{(mode == PolicyMode.Step ? "step" : "traj")}";
 

@@ -249,6 +249,9 @@ internal static class ResultsReport
         md.AppendLine($"- Commit: `{m.Commit}`{(m.DirtyTree ? " with uncommitted changes" : "")}");
         md.AppendLine($"- Started {m.StartedUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC; whole run {Minutes(data.Duration)}:");
         foreach (var (stage, duration) in data.Stages) md.AppendLine($"  - {stage}: {Minutes(duration)}");
+        if (data.ReusedRuns > 0)
+            md.AppendLine($"- {data.ReusedRuns} of {data.Runs.Count} training runs were complete in the work folder and reused, not trained again: their " +
+                          "curves and wall times come from the invocation that trained them (same settings and seeds; the stage time above excludes them).");
         md.AppendLine();
         md.AppendLine($"Regenerate: `./build.sh bench{(data.Plan.Quick ? " --quick" : "")}`. A results run keeps its work in artifacts/{(data.Plan.Quick ? "results-quick" : "results")} and reuses " +
                       "finished training runs, so an interrupted run continues where it stopped (delete that folder to start over).");

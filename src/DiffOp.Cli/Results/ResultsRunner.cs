@@ -19,6 +19,7 @@ namespace DiffOp.Cli.Results;
 internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, TextWriter progress)
 {
     private readonly List<(string, TimeSpan)> _stages = [];
+    private int _reused;
 
     public ResultsData Run()
     {
@@ -28,7 +29,7 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
         var runs = Stage("training runs", RunTrainings);
         var reference = Stage("true-θ reference costs", TrueThetaCosts);
         var table = Stage("voltage evaluation", VoltageTable);
-        return new ResultsData(plan, machine, bench, runs, reference, table, _stages);
+        return new ResultsData(plan, machine, bench, runs, reference, table, _stages) { ReusedRuns = _reused };
     }
 
     private T Stage<T>(string name, Func<T> body)
@@ -76,7 +77,8 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
         {
             string dir = RunDirectory(recipe.Environment, mode, seed, label);
             int done = CompletedIterations(dir);
-            if (done < recipe.Iterations)
+            if (done >= recipe.Iterations) _reused++;
+            else
             {
                 progress.WriteLine($"    train {Path.GetFileName(dir)} ({(done > 0 ? $"resuming at {done}/" : "")}{recipe.Iterations} iterations)");
                 string[] args = done > 0

@@ -27,6 +27,12 @@ internal readonly struct ColumnMajorSink(double[] target, int size) : IKktSink
     public void Add(int row, int column, double value) => target[column * size + row] += value;
 }
 
+/// <summary>Writes right-hand-side entries into a dense row-major array with <paramref name="columns"/> columns.</summary>
+internal readonly struct RowMajorSink(double[] target, int columns) : IKktSink
+{
+    public void Add(int row, int column, double value) => target[row * columns + column] += value;
+}
+
 /// <summary>Accumulates wᵀR into a gradient: gradient[c] += w[row]·R[row, c].</summary>
 internal readonly struct TransposeProductSink(double[] w, double[] gradient) : IKktSink
 {

@@ -32,16 +32,13 @@ public sealed class StructuredSensitivity : ISensitivitySolver
         var ordering = Factor(solution);
         int size = ordering.Size, d = ordering.Blocks.ParameterCount, columns = d + ordering.Blocks.StateCount;
         var rhs = new double[size * columns];
-        var sink = new ColumnMajorSink(rhs, size);
+        var sink = new RowMajorSink(rhs, columns);
         KktAssembly.EmitRightHandSide(ordering, ref sink);
-        for (int c = 0; c < columns; c++) _lu.Solve(rhs.AsSpan(c * size, size));
+        _lu.Solve(rhs, columns);   // all d + n columns in one sweep over the factors
         var l = solution.Ocp.Layout;
         var jacobian = new double[l.VariableCount * columns];
         for (int j = 0; j < l.VariableCount; j++)
-        {
-            int pos = ordering.PositionOfVariable(j);
-            for (int c = 0; c < columns; c++) jacobian[j * columns + c] = rhs[c * size + pos];
-        }
+            rhs.AsSpan(ordering.PositionOfVariable(j) * columns, columns).CopyTo(jacobian.AsSpan(j * columns, columns));
         SingularKkt.EnsureFinite(jacobian, 0);
         return new SensitivityResult(l, d, jacobian, solution.ActiveSet.WeaklyActive);
     }
