@@ -53,7 +53,8 @@ internal sealed class BenchmarkSuite(bool quick)
         }
         var structured = new StructuredSensitivity(ocp);
         yield return Row(name, model.Name, horizon, "backward_structured", () => structured.Jacobian(solution));
-        yield return Row(name, model.Name, horizon, "backward_vjp", () => structured.VectorJacobianProduct(solution, v));
+        var gradient = new double[ocp.ParameterCount + ocp.StateCount];
+        yield return Row(name, model.Name, horizon, "backward_vjp", () => structured.VectorJacobianProduct(solution, v, gradient));   // training's allocation-free overload
     }
 
     private BenchmarkRow Row(string name, string env, int horizon, string phase, Action action)

@@ -20,8 +20,9 @@ internal static class PhaseTimer
             long before = GC.GetAllocatedBytesForCurrentThread();
             long start = Stopwatch.GetTimestamp();
             action();
-            samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-            allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+            double elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            allocated += GC.GetAllocatedBytesForCurrentThread() - before;   // before samples.Add, whose growth is not the action's
+            samples.Add(elapsed);
             if (samples.Count >= minRepetitions && total.Elapsed > 4 * budget) break;
         }
         samples.Sort();
