@@ -7,6 +7,9 @@ namespace DiffOp.Cli.Tests;
 [Category("Native")]
 public class ResultsRunTests
 {
+    private static double RunConfigSigma(string dir) =>
+        System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "config.json"))).RootElement.GetProperty("sigma").GetDouble();
+
     [Test]
     public void TinyResultsRun_WritesReportAndPictures_AndReusesFinishedRuns()
     {
@@ -54,6 +57,14 @@ public class ResultsRunTests
         Assert.That(second.ReusedRuns, Is.EqualTo(4));
         Assert.That(data.ReusedRuns, Is.Zero);
         Assert.That(File.GetLastWriteTimeUtc(metrics), Is.EqualTo(written));
+
+        // Changing a recipe's settings retrains its runs instead of reusing folders trained with the old ones.
+        var changed = plan with { Recipes = [plan.Recipes[0] with { Sigma = 0.4 }, plan.Recipes[1]], Sweep = [6] };
+        var third = new StringWriter();
+        var retrained = new ResultsRunner(changed, work, workers: 1, third).Run();
+        Assert.That(third.ToString(), Does.Contain("cartpole-step-seed0 was trained with other settings"));
+        Assert.That(retrained.ReusedRuns, Is.EqualTo(2), "the voltage runs are still reused");
+        Assert.That(RunConfigSigma(Path.Combine(work, "runs", "cartpole-step-seed0")), Is.EqualTo(0.4));
         Directory.Delete(root, recursive: true);
     }
 }

@@ -53,7 +53,7 @@ internal sealed record ResultsPlan(bool Quick, int Seeds, IReadOnlyList<Environm
         new("cartpole", 0.5, 0.02, 100, 10, 1),
         new("robotarm", 0.5, 0.02, 100, 10, 1),
         new("quadrotor", 0.5, 0.05, 60, 4, 2),
-        new("voltage", 0.05, 0.01, 1000, 10, 10),
+        new("voltage", 0.01, 0.01, 1000, 10, 10),
     ], VoltageScenarios: 500, StepEvaluationSeeds: 1, PaperSettingsRun: true);
 
     /// <summary>The smoke run: 2 seeds, a tenth of the iterations or less, 50 scenarios.</summary>
@@ -62,7 +62,7 @@ internal sealed record ResultsPlan(bool Quick, int Seeds, IReadOnlyList<Environm
         new("cartpole", 0.5, 0.02, 10, 5, 1),
         new("robotarm", 0.5, 0.02, 10, 4, 1),
         new("quadrotor", 0.5, 0.05, 4, 2, 2),
-        new("voltage", 0.05, 0.01, 50, 5, 5),
+        new("voltage", 0.01, 0.01, 50, 5, 5),
     ], VoltageScenarios: 50, StepEvaluationSeeds: 1, PaperSettingsRun: false);
 
     /// <summary>The voltage recipe.</summary>

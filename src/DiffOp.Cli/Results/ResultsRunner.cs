@@ -5,6 +5,8 @@ using DiffOp.Cli.Benchmarking;
 using DiffOp.Cli.Commands;
 using DiffOp.Cli.Training;
 using DiffOp.Environments.Common;
+using DiffOp.Learning.Gradients;
+using DiffOp.Learning.Optimizers;
 using DiffOp.Learning.Policies;
 using DiffOp.Learning.Training;
 
@@ -50,20 +52,21 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
     }
 
     /// <summary>The run folders in the order they are trained: voltage first (Table 2 and 3 need it), Traj before Step.</summary>
-    private IEnumerable<(EnvironmentRecipe Recipe, PolicyMode Mode, int Seed, string Label, string[] Arguments)> Jobs()
+    private IEnumerable<(EnvironmentRecipe Recipe, PolicyMode Mode, int Seed, string Label, string[] Arguments, RunSettings Settings)> Jobs()
     {
         foreach (var recipe in plan.Recipes.OrderBy(r => r.Environment == "voltage" ? 0 : 1))
             foreach (var mode in new[] { PolicyMode.Traj, PolicyMode.Step })
                 for (int seed = 0; seed < plan.Seeds; seed++)
-                    yield return (recipe, mode, seed, "tuned", recipe.TrainArguments(mode, seed, workers));
+                    yield return (recipe, mode, seed, "tuned", recipe.TrainArguments(mode, seed, workers), RunSettings.Tuned(recipe));
         if (plan.PaperSettingsRun)
         {
             var v = plan.Voltage;
-            yield return (v, PolicyMode.Traj, 0, "paper",
+            string[] arguments =
             [
                 "train", "voltage", "--mode", "traj", "--iterations", Invariant(v.Iterations), "--rollouts", Invariant(ResultsPlan.Rollouts),
                 "--eval-episodes", Invariant(v.EvaluationEpisodes), "--eval-every", Invariant(v.EvaluateEvery), "--seed", "0", "--workers", Invariant(workers),
-            ]);
+            ];
+            yield return (v, PolicyMode.Traj, 0, "paper", arguments, RunSettings.Paper(v));
         }
     }
 
@@ -73,9 +76,15 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
     private IReadOnlyList<TrainingRunSummary> RunTrainings()
     {
         var summaries = new List<TrainingRunSummary>();
-        foreach (var (recipe, mode, seed, label, arguments) in Jobs())
+        foreach (var (recipe, mode, seed, label, arguments, settings) in Jobs())
         {
             string dir = RunDirectory(recipe.Environment, mode, seed, label);
+            string configPath = Path.Combine(dir, "config.json");
+            if (File.Exists(configPath) && !settings.Matches(RunConfig.Load(configPath)))
+            {
+                progress.WriteLine($"    {Path.GetFileName(dir)} was trained with other settings: training it again");
+                Directory.Delete(dir, recursive: true);
+            }
             int done = CompletedIterations(dir);
             if (done >= recipe.Iterations) _reused++;
             else
@@ -166,4 +175,21 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>The training settings a results job asks for, to tell whether a run folder in the work folder can be reused.</summary>
+internal sealed record RunSettings(double Sigma, double Beta, double LearningRate, OptimizerKind Optimizer, GradientEstimatorKind Estimator,
+                                   bool SharedStart, int Rollouts, int EvaluationEpisodes, int EvaluateEvery)
+{
+    public static RunSettings Tuned(EnvironmentRecipe r) =>
+        new(r.Sigma, double.PositiveInfinity, r.LearningRate, OptimizerKind.Adam, GradientEstimatorKind.ReinforceWithBaseline, true, ResultsPlan.Rollouts, r.EvaluationEpisodes, r.EvaluateEvery);
+
+    /// <summary>The paper's settings (the CLI defaults): σ = 1, β = 0.01, SGD η = 0.1, REINFORCE.</summary>
+    public static RunSettings Paper(EnvironmentRecipe r) =>
+        new(1.0, 0.01, 0.1, OptimizerKind.Sgd, GradientEstimatorKind.Reinforce, false, ResultsPlan.Rollouts, r.EvaluationEpisodes, r.EvaluateEvery);
+
+    public bool Matches(RunConfig c) =>
+        c.Sigma == Sigma && c.Beta == Beta && c.LearningRate == LearningRate && c.Optimizer == Optimizer && c.Estimator == Estimator &&
+        c.SharedStart == SharedStart && c.Rollouts == Rollouts && c.EvaluationEpisodes == EvaluationEpisodes && c.EvaluateEvery == EvaluateEvery &&
+        c.GradientClip is null && c.InitialTheta == "init" && c.Settings.Length == 0;
 }
