@@ -84,7 +84,7 @@ internal static class EvaluateCommand
         // The evaluation box (third bus [−1.0, 0.6]) is known to the policy too.
         var model = EnvironmentCatalog.CreatePolicyModel(config.Environment, [.. config.Settings, "box=evaluation"]);
         var setup = new TrainingSetup(config);
-        var evaluation = new VoltageEvaluation(VoltageSettings.Evaluation, scenarios: count);
+        var evaluation = new VoltageEvaluation(EvaluationSystem(config), scenarios: count);
         (VoltageEvaluationResult Result, int SolveFailures) Run(double[] theta)
         {
             var policy = new OptimizationPolicy(model.BuildOcp(config.Horizon, theta), config.Mode, TrainingSetup.PolicySolverOptions);
@@ -118,4 +118,11 @@ internal static class EvaluateCommand
         }
         return DiffOpCli.Success;
     }
+
+    /// <summary>
+    /// The true system of the §7.3 protocol for a run: the run's own overrides (e.g. the true cost weights) with the
+    /// evaluation box on top, as the policy sees it.
+    /// </summary>
+    internal static VoltageSettings EvaluationSystem(RunConfig config) =>
+        VoltageSettingsOverrideParser.Apply(new VoltagePolicySettings(), [.. config.Settings, "box=evaluation"]).System;
 }
