@@ -38,18 +38,17 @@ public class QuadraticProgramTests
     {
         if (!DiffOp.Interop.Ipopt.IpoptLibrary.IsAvailable()) Assert.Ignore("Ipopt is not installed here.");
         var ocp = LqrSamples.BoxLqr(8);
-        using var qp = new OcpSolver(ocp);
-        using var general = new OcpSolver(ocp, new OcpSolverOptions { QuadraticProgramSettings = false });
+        // Both solved to Ipopt tol 1e-11, so that both interior-point end points are within ~1e-9 of the exact QP solution.
+        var tight = new IpoptOptions { Tolerance = 1e-11 };
+        using var qp = new OcpSolver(ocp, new OcpSolverOptions { Ipopt = tight });
+        using var general = new OcpSolver(ocp, new OcpSolverOptions { Ipopt = tight, QuadraticProgramSettings = false });
         Assert.That(qp.UsesQuadraticProgramSettings, Is.True);
         Assert.That(general.UsesQuadraticProgramSettings, Is.False);
         var a = qp.Solve(LqrSamples.InitialState).EnsureSuccess();
         var b = general.Solve(LqrSamples.InitialState).EnsureSuccess();
-        // Two interior-point runs to tol 1e-8 end at slightly different points near the active bounds (seen: 2.8e-7 in
-        // one state); each is checked against the exact KKT conditions to 1e-7 by OcpSolverTests (which runs on the QP
-        // settings now). Here: the same solution up to that accuracy, the same multipliers and the same active set.
-        Assert.That(a.Trajectory.ToArray(), Is.EqualTo(b.Trajectory.ToArray()).Within(1e-6));
-        Assert.That(a.RowMultipliers.ToArray(), Is.EqualTo(b.RowMultipliers.ToArray()).Within(1e-6));
-        Assert.That(a.BoundMultipliers, Is.EqualTo(b.BoundMultipliers).Within(1e-6));
+        Assert.That(a.Trajectory.ToArray(), Is.EqualTo(b.Trajectory.ToArray()).Within(1e-8));
+        Assert.That(a.RowMultipliers.ToArray(), Is.EqualTo(b.RowMultipliers.ToArray()).Within(1e-8));
+        Assert.That(a.BoundMultipliers, Is.EqualTo(b.BoundMultipliers).Within(1e-8));
         Assert.That(a.ActiveSet.Active.Select(c => (c.Kind, c.Stage, c.Index)), Is.EqualTo(b.ActiveSet.Active.Select(c => (c.Kind, c.Stage, c.Index))));
         Assert.That(a.ActiveSet.Active, Is.Not.Empty, "the box saturates the first controls");
         Assert.That(qp.GeneralSettingsRetries, Is.Zero);
