@@ -26,10 +26,14 @@ internal static class TrainCommand
         var sigma = new Option<double>("--sigma") { Description = "σ of the truncated-Gaussian exploration.", DefaultValueFactory = _ => 1.0 };
         var beta = new Option<string>("--beta") { Description = "β: window half-width w = βσ² ('inf' for an untruncated Gaussian). Paper: 0.01.", DefaultValueFactory = _ => "0.01" };
         var lr = new Option<double>("--lr") { Description = "η: learning rate. Paper: 0.1.", DefaultValueFactory = _ => 0.1 };
-        var optimizer = new Option<string>("--optimizer") { Description = "sgd (the paper's) or adam.", DefaultValueFactory = _ => "sgd" };
-        optimizer.AcceptOnlyFromAmong("sgd", "adam");
-        var estimator = new Option<string>("--estimator") { Description = "reinforce (paper eq. 8) or baseline (leave-one-out batch-mean baseline).", DefaultValueFactory = _ => "reinforce" };
-        estimator.AcceptOnlyFromAmong("reinforce", "baseline");
+        var optimizer = new Option<string>("--optimizer") { Description = "sgd (the paper's), adam, or natural (natural gradient: steps measured by the change of the planned actions).", DefaultValueFactory = _ => "sgd" };
+        optimizer.AcceptOnlyFromAmong("sgd", "adam", "natural", "action-adam");
+        var estimator = new Option<string>("--estimator") { Description = "reinforce (paper eq. 8), baseline (leave-one-out batch-mean baseline) or reward-to-go (per-step, with a per-step baseline).", DefaultValueFactory = _ => "reinforce" };
+        estimator.AcceptOnlyFromAmong("reinforce", "baseline", "reward-to-go");
+        var antithetic = new Option<bool>("--antithetic") { Description = "Rollouts in mirrored pairs (+ε, −ε) with a shared start; needs an even --rollouts." };
+        var normalize = new Option<bool>("--normalize-truncation") { Description = "Divide the score by the truncated noise's variance instead of σ² (matters for finite β)." };
+        var damping = new Option<double>("--damping") { Description = "λ of the natural gradient's damped metric G + λ·diag G.", DefaultValueFactory = _ => DiffOp.Learning.Optimizers.ParameterOptimizer.DefaultDamping };
+        var trustRadius = new Option<double?>("--trust-radius") { Description = "Natural gradient: the largest RMS change of a planned action per update (controls' units)." };
         var clip = new Option<double?>("--clip") { Description = "Clip ‖ĝ‖ to this norm (off by default)." };
         var sharedStart = new Option<bool>("--shared-start") { Description = "The rollouts of one iteration share their initial state and differ only in noise (pairs well with --estimator baseline)." };
         var evalEpisodes = new Option<int>("--eval-episodes") { Description = "E fixed deterministic episodes (u = u*) evaluated at each iteration's θ: the eval_cost column, a learning curve without exploration noise (0 = off).", DefaultValueFactory = _ => 0 };
@@ -44,7 +48,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a policy's parameters θ with DiffOP (policy gradient through the OCP's implicit derivative).")
         {
-            environment, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, clip, sharedStart, evalEpisodes, evalEvery, seed, workers, set, theta, output, resume,
+            environment, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, clip, sharedStart, evalEpisodes, evalEvery, seed, workers, set, theta, output, resume,
         };
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
@@ -67,8 +71,9 @@ internal static class TrainCommand
                         Environment = model.Name, Settings = parse.GetValue(set) ?? [], Mode = policyMode,
                         Horizon = TrainingSetup.HorizonFor(model, policyMode), Iterations = parse.GetValue(iterations),
                         Rollouts = parse.GetValue(rollouts), Sigma = parse.GetValue(sigma), Beta = ParseBeta(parse.GetValue(beta)!),
-                        LearningRate = parse.GetValue(lr), Optimizer = parse.GetValue(optimizer) == "adam" ? OptimizerKind.Adam : OptimizerKind.Sgd,
-                        Estimator = parse.GetValue(estimator) == "baseline" ? GradientEstimatorKind.ReinforceWithBaseline : GradientEstimatorKind.Reinforce,
+                        LearningRate = parse.GetValue(lr), Optimizer = ParseOptimizer(parse.GetValue(optimizer)!),
+                        Estimator = ParseEstimator(parse.GetValue(estimator)!), Antithetic = parse.GetValue(antithetic),
+                        NormalizeTruncation = parse.GetValue(normalize), Damping = parse.GetValue(damping), TrustRadius = parse.GetValue(trustRadius),
                         GradientClip = parse.GetValue(clip), SharedStart = parse.GetValue(sharedStart),
                         EvaluationEpisodes = parse.GetValue(evalEpisodes), EvaluateEvery = parse.GetValue(evalEvery), Seed = parse.GetValue(seed), InitialTheta = parse.GetValue(theta)!,
                     };
@@ -81,6 +86,16 @@ internal static class TrainCommand
         }));
         return command;
     }
+
+    private static OptimizerKind ParseOptimizer(string text) => text switch
+    {
+        "adam" => OptimizerKind.Adam, "natural" => OptimizerKind.Natural, "action-adam" => OptimizerKind.ActionAdam, _ => OptimizerKind.Sgd,
+    };
+
+    private static GradientEstimatorKind ParseEstimator(string text) => text switch
+    {
+        "baseline" => GradientEstimatorKind.ReinforceWithBaseline, "reward-to-go" => GradientEstimatorKind.RewardToGo, _ => GradientEstimatorKind.Reinforce,
+    };
 
     private static double ParseBeta(string text) =>
         text is "inf" or "infinity" or "∞" ? double.PositiveInfinity

@@ -29,6 +29,10 @@ internal sealed record RunConfig
     [JsonPropertyName("shared_start")] public bool SharedStart { get; init; }
     [JsonPropertyName("eval_episodes")] public int EvaluationEpisodes { get; init; }
     [JsonPropertyName("eval_every")] public int EvaluateEvery { get; init; } = 1;
+    [JsonPropertyName("antithetic")] public bool Antithetic { get; init; }
+    [JsonPropertyName("normalize_truncation")] public bool NormalizeTruncation { get; init; }
+    [JsonPropertyName("damping")] public double Damping { get; init; } = DiffOp.Learning.Optimizers.ParameterOptimizer.DefaultDamping;
+    [JsonPropertyName("trust_radius")] public double? TrustRadius { get; init; }
     [JsonPropertyName("seed")] public required int Seed { get; init; }
     [JsonPropertyName("initial_theta")] public required string InitialTheta { get; init; }
     [JsonPropertyName("version")] public string Version { get; init; } = typeof(RunConfig).Assembly.GetName().Version?.ToString(3) ?? "";
@@ -44,7 +48,8 @@ internal sealed record RunConfig
     {
         Mode = Mode, Iterations = Iterations, Rollouts = Rollouts, Sigma = Sigma, Beta = Beta, LearningRate = LearningRate,
         Optimizer = Optimizer, Estimator = Estimator, GradientClipNorm = GradientClip, SharedInitialState = SharedStart, Seed = Seed,
-        EvaluationEpisodes = EvaluationEpisodes, EvaluateEvery = EvaluateEvery,
+        EvaluationEpisodes = EvaluationEpisodes, EvaluateEvery = EvaluateEvery, Antithetic = Antithetic,
+        NormalizeTruncatedScore = NormalizeTruncation, Damping = Damping, TrustRadius = TrustRadius,
     };
 
     public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));

@@ -12,7 +12,7 @@ internal static class TrainingRun
         string paramsPath = Path.Combine(dir, "params.json"), metricsPath = Path.Combine(dir, "metrics.csv");
         var options = config.ToTrainingOptions() with { ParameterLowerBounds = setup.Model.ParameterLowerBounds() };
         double[] theta = setup.Theta0;
-        var optimizer = new ParameterOptimizer(options.Optimizer, options.LearningRate, theta.Length, options.GradientClipNorm);
+        var optimizer = options.CreateOptimizer(theta.Length);
         int completed = 0;
         if (resume)
         {

@@ -16,7 +16,7 @@ public sealed class StructuredSensitivity : ISensitivitySolver
     private readonly SensitivityOptions _options;
     private readonly BandedLu _lu = new();
     private KktOrdering? _ordering;
-    private double[] _w = [], _gradient = [];
+    private double[] _w = [], _gradient = [], _rhs = [];
 
     /// <summary>Creates the solver for solutions of <paramref name="ocp"/>.</summary>
     public StructuredSensitivity(Ocp.Ocp ocp, SensitivityOptions? options = null)
@@ -80,6 +80,40 @@ public sealed class StructuredSensitivity : ISensitivitySolver
         KktAssembly.EmitRightHandSide(ordering, ref sink);
         SingularKkt.EnsureFinite(_gradient, 0);
         _gradient.CopyTo(gradient);
+    }
+
+    /// <summary>
+    /// ∂u*_t/∂θ for the first <paramref name="stages"/> planned controls, written row-major into
+    /// <paramref name="destination"/> as (stages·m) × d (row t·m + j is ∂u*_{t,j}/∂θ; the x_init columns are left out).
+    /// One multi-right-hand-side sweep over the banded factors; allocates nothing once this solver has seen a
+    /// solution of the same OCP. Training uses it for per-stage scores and the Fisher metric.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="stages"/> is not in 1..H.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than stages·m·d.</exception>
+    /// <exception cref="SensitivityException">The KKT matrix is singular (LICQ or second-order sufficiency fails).</exception>
+    public void ControlParameterJacobian(OcpSolution solution, int stages, Span<double> destination)
+    {
+        ArgumentNullException.ThrowIfNull(solution);
+        var l = solution.Ocp.Layout;
+        if (stages < 1 || stages > l.Horizon)
+            throw new ArgumentOutOfRangeException(nameof(stages), stages, $"The number of stages must be in 1..{l.Horizon}.");
+        int d = solution.Ocp.ParameterCount, m = l.ControlCount;
+        if (destination.Length < stages * m * d)
+            throw new ArgumentException($"The destination has {destination.Length} entries; {stages}·{m}·{d} = {stages * m * d} are needed.", nameof(destination));
+        var ordering = Factor(solution);
+        int columns = d + ordering.Blocks.StateCount, size = ordering.Size * columns;
+        if (_rhs.Length < size) _rhs = new double[size];
+        Array.Clear(_rhs, 0, size);
+        var sink = new RowMajorSink(_rhs, columns);
+        KktAssembly.EmitRightHandSide(ordering, ref sink);
+        _lu.Solve(_rhs.AsSpan(0, size), columns);
+        for (int t = 0; t < stages; t++)
+            for (int j = 0; j < m; j++)
+            {
+                int row = ordering.PositionOfVariable(l.ControlOffset(t) + j);
+                _rhs.AsSpan(row * columns, d).CopyTo(destination.Slice(((t * m) + j) * d, d));
+            }
+        SingularKkt.EnsureFinite(destination[..(stages * m * d)], 0);
     }
 
     /// <inheritdoc />

@@ -1,35 +1,118 @@
+using DiffOp.Learning.Training;
+
 namespace DiffOp.Learning.Gradients;
 
-/// <summary>Which policy-gradient estimator turns a batch of rollouts into ĝ.</summary>
+/// <summary>Which policy-gradient estimator turns a batch of rollouts into ĝ. All of them are unbiased for β = ∞.</summary>
 public enum GradientEstimatorKind
 {
     /// <summary>Paper eq. (8): ĝ = (1/N) Σ_n L(τ_n) s_n, with s_n the rollout's score Σ_t (u_t − u*_t)ᵀ∂u*_t/∂θ/σ².</summary>
     Reinforce,
     /// <summary>
     /// REINFORCE with the batch-mean baseline (variance reduction, seed 002 §4.1), leave-one-out so it stays
-    /// unbiased: ĝ = (1/N) Σ_n (L_n − mean_{k≠n} L_k) s_n = (1/(N−1)) Σ_n (L_n − L̄) s_n.
+    /// unbiased: ĝ = (1/N) Σ_n (L_n − mean_{k≠n} L_k) s_n = (1/(N−1)) Σ_n (L_n − L̄) s_n. With antithetic pairs the
+    /// baseline leaves out the rollout's partner too (it shares the rollout's noise).
     /// </summary>
     ReinforceWithBaseline,
+    /// <summary>
+    /// Reward-to-go with a per-step leave-one-out baseline: ĝ = (1/N) Σ_n Σ_t s_{n,t} (R_{n,t} − b_{n,t}), where
+    /// R_{n,t} = Σ_{s≥t} c_{n,s} and b_{n,t} is the mean of R_{k,t} over the other rollouts (partners excluded). The
+    /// action at step t cannot change the costs before t, so dropping them removes variance and no mean. Needs the
+    /// per-step scores (<see cref="RolloutDetail.StageScores"/>).
+    /// </summary>
+    RewardToGo,
 }
 
 /// <summary>Computes ĝ from the kept (not dropped) rollouts of one iteration.</summary>
 public static class GradientEstimator
 {
     /// <summary>ĝ (length d); all zeros when no rollout was kept.</summary>
-    public static double[] Estimate(GradientEstimatorKind kind, IReadOnlyList<Training.RolloutResult> rollouts, int parameterCount)
+    /// <param name="kind">The estimator.</param>
+    /// <param name="rollouts">The iteration's exploring rollouts, in request order.</param>
+    /// <param name="parameterCount">d.</param>
+    /// <param name="groupSize">
+    /// 1, or 2 when the rollouts come in antithetic pairs (2k, 2k+1): a baseline then never uses the rollout's partner,
+    /// whose noise is the rollout's own with the opposite sign.
+    /// </param>
+    /// <param name="scoreScale">
+    /// Factor on every score: 1 for the score's own 1/σ², σ²/Var(ε) to normalize by the variance of a truncated
+    /// Gaussian (so that the mean is the gradient of the cost rather than (Var ε/σ²)·∇C).
+    /// </param>
+    /// <exception cref="ArgumentException">Reward-to-go without per-step scores, or a group size other than 1 or 2.</exception>
+    public static double[] Estimate(GradientEstimatorKind kind, IReadOnlyList<RolloutResult> rollouts, int parameterCount, int groupSize = 1, double scoreScale = 1.0)
     {
-        var kept = rollouts.Where(r => !r.Dropped).ToArray();
+        ArgumentNullException.ThrowIfNull(rollouts);
+        if (groupSize is not (1 or 2)) throw new ArgumentException($"The group size must be 1 or 2 (antithetic pairs), got {groupSize}.", nameof(groupSize));
         var g = new double[parameterCount];
+        var kept = Enumerable.Range(0, rollouts.Count).Where(i => !rollouts[i].Dropped).ToArray();
         int n = kept.Length;
         if (n == 0) return g;
-        if (kind == GradientEstimatorKind.ReinforceWithBaseline && n < 2)
-            kind = GradientEstimatorKind.Reinforce;   // a leave-one-out baseline needs two rollouts
-        double mean = kept.Average(r => r.Cost);
-        foreach (var r in kept)
+        if (kind == GradientEstimatorKind.RewardToGo) RewardToGo(rollouts, kept, groupSize, g);
+        else if (kind == GradientEstimatorKind.ReinforceWithBaseline && groupSize == 1 && n >= 2)
         {
-            double weight = kind == GradientEstimatorKind.Reinforce ? r.Cost / n : (r.Cost - mean) / (n - 1);
-            for (int i = 0; i < parameterCount; i++) g[i] += weight * r.Score[i];
+            double mean = kept.Average(i => rollouts[i].Cost);
+            foreach (int i in kept) Add(g, (rollouts[i].Cost - mean) / (n - 1), rollouts[i].Score);
         }
+        else
+        {
+            bool baseline = kind == GradientEstimatorKind.ReinforceWithBaseline;
+            foreach (int i in kept)
+            {
+                double b = baseline ? MeanOutsideGroup(kept, i, groupSize, k => rollouts[k].Cost) : 0.0;
+                Add(g, (rollouts[i].Cost - b) / n, rollouts[i].Score);
+            }
+        }
+        if (scoreScale != 1.0)
+            for (int i = 0; i < g.Length; i++) g[i] *= scoreScale;
         return g;
+    }
+
+    private static void RewardToGo(IReadOnlyList<RolloutResult> rollouts, int[] kept, int groupSize, double[] g)
+    {
+        int d = g.Length, n = kept.Length;
+        int longest = kept.Max(i => rollouts[i].Steps);
+        // R[k][t] = Σ_{s≥t} c_{k,s} (0 past the rollout's end).
+        var toGo = new double[rollouts.Count][];
+        foreach (int k in kept)
+        {
+            var r = rollouts[k];
+            if (r.StageScores is null || r.StageScores.Length != r.Steps * d || r.StageCosts.Length != r.Steps)
+                throw new ArgumentException(
+                    $"Rollout {k} has no per-step scores: the reward-to-go estimator needs rollouts requested with RolloutDetail.StageScores.",
+                    nameof(rollouts));
+            var R = new double[longest];
+            double sum = 0;
+            for (int t = r.Steps - 1; t >= 0; t--) { sum += r.StageCosts[t]; R[t] = sum; }
+            toGo[k] = R;
+        }
+        foreach (int k in kept)
+        {
+            var r = rollouts[k];
+            for (int t = 0; t < r.Steps; t++)
+            {
+                int step = t;
+                double b = MeanOutsideGroup(kept, k, groupSize, other => toGo[other]![step]);
+                double weight = (toGo[k]![t] - b) / n;
+                Add(g, weight, r.StageScores.AsSpan(t * d, d));
+            }
+        }
+    }
+
+    /// <summary>Mean of value(r) over kept rollouts outside rollout i's group; 0 when there is none (no baseline).</summary>
+    private static double MeanOutsideGroup(int[] kept, int i, int groupSize, Func<int, double> value)
+    {
+        double sum = 0;
+        int count = 0;
+        foreach (int k in kept)
+        {
+            if (k / groupSize == i / groupSize) continue;
+            sum += value(k);
+            count++;
+        }
+        return count > 0 ? sum / count : 0.0;
+    }
+
+    private static void Add(double[] g, double weight, ReadOnlySpan<double> score)
+    {
+        for (int i = 0; i < g.Length; i++) g[i] += weight * score[i];
     }
 }

@@ -7,10 +7,24 @@ public enum OptimizerKind
     Sgd,
     /// <summary>Adam (Kingma &amp; Ba) with β₁ = 0.9, β₂ = 0.999, ε = 1e-8.</summary>
     Adam,
+    /// <summary>
+    /// Natural gradient (seed 002 §4.4): θ ← θ − η (G + λ·diag G)⁻¹ ĝ, where G = E[(∂u*_t/∂θ)ᵀ(∂u*_t/∂θ)] is the mean
+    /// per-step metric of the planned actions (σ² times the Fisher matrix of the Gaussian exploration, per step). The
+    /// step is the same for any rescaling of θ's entries (C_v → 1000·C_v moves the policy identically), because it is
+    /// measured by how much it changes the planned actions, not θ. With a trust radius ε the step is shortened so
+    /// that the RMS change of a planned action, √(ΔθᵀGΔθ), is at most ε (TRPO-style).
+    /// </summary>
+    Natural,
+    /// <summary>
+    /// Adam measured in action units: Adam's step for entry i is divided by √G_ii, the RMS change of a planned action per
+    /// unit of θ_i (G as for <see cref="Natural"/>), so η is a change of the planned actions (controls' units) and the
+    /// step is the same for any rescaling of θ's entries. Diagonal, so it needs no well-conditioned G.
+    /// </summary>
+    ActionAdam,
 }
 
 /// <summary>
-/// An update rule with serializable state (for exact resume from a checkpoint). <see cref="TryStep"/> never
+/// An update rule with serializable state (for exact resume from a checkpoint). <c>TryStep</c> never
 /// writes a non-finite θ: a non-finite gradient or step leaves θ (and the state) unchanged and returns false.
 /// </summary>
 public sealed class ParameterOptimizer
@@ -18,8 +32,15 @@ public sealed class ParameterOptimizer
     private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
 
     /// <summary>Creates an optimizer for d parameters.</summary>
-    public ParameterOptimizer(OptimizerKind kind, double learningRate, int parameterCount, double? gradientClipNorm = null)
+    public ParameterOptimizer(OptimizerKind kind, double learningRate, int parameterCount, double? gradientClipNorm = null,
+        double damping = DefaultDamping, double? trustRadius = null)
     {
+        if (!(damping > 0) || !double.IsFinite(damping))
+            throw new ArgumentOutOfRangeException(nameof(damping), damping, "The natural gradient's damping λ must be positive and finite (e.g. 1e-3).");
+        if (trustRadius is { } radius && (!(radius > 0) || !double.IsFinite(radius)))
+            throw new ArgumentOutOfRangeException(nameof(trustRadius), radius, "The trust radius must be positive and finite (it is the largest RMS change of a planned action per update).");
+        Damping = damping;
+        TrustRadius = trustRadius;
         if (!(learningRate > 0) || !double.IsFinite(learningRate))
             throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate η must be positive and finite.");
         if (gradientClipNorm is { } c && !(c > 0))
@@ -37,6 +58,14 @@ public sealed class ParameterOptimizer
     public double LearningRate { get; }
     /// <summary>If set, ĝ is scaled down to this Euclidean norm before the update.</summary>
     public double? GradientClipNorm { get; }
+    /// <summary>Default relative damping λ of the natural gradient's metric (G + λ·diag G).</summary>
+    public const double DefaultDamping = 1e-3;
+    /// <summary>λ: relative damping of the natural gradient's metric (G + λ·diag G); scale-invariant, unlike G + λI.</summary>
+    public double Damping { get; }
+    /// <summary>ε: the natural step's largest RMS change of a planned action, √(ΔθᵀGΔθ); null for no limit.</summary>
+    public double? TrustRadius { get; }
+    /// <summary>True when <see cref="TryStep(Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double})"/> needs the metric G.</summary>
+    public bool NeedsMetric => Kind is OptimizerKind.Natural or OptimizerKind.ActionAdam;
     /// <summary>Adam's m (zeros for SGD).</summary>
     public double[] FirstMoment { get; private set; }
     /// <summary>Adam's v (zeros for SGD).</summary>
@@ -55,9 +84,26 @@ public sealed class ParameterOptimizer
     }
 
     /// <summary>Applies one update to θ in place; false (and no change) when the gradient or the step is not finite.</summary>
+    /// <exception cref="InvalidOperationException">The rule is <see cref="OptimizerKind.Natural"/>, which needs the metric.</exception>
     public bool TryStep(Span<double> theta, ReadOnlySpan<double> gradient)
     {
+        if (NeedsMetric) throw new InvalidOperationException("The natural gradient needs the metric G: call TryStep(theta, gradient, metric).");
+        return TryStep(theta, gradient, ReadOnlySpan<double>.Empty);
+    }
+
+    /// <summary>
+    /// Applies one update to θ in place, with the metric G (d × d row-major, symmetric positive semi-definite) for the
+    /// natural gradient (ignored by the other rules); false (and no change) when the gradient or the step is not finite.
+    /// </summary>
+    public bool TryStep(Span<double> theta, ReadOnlySpan<double> gradient, ReadOnlySpan<double> metric)
+    {
         if (gradient.Length != theta.Length) throw new ArgumentException($"ĝ has length {gradient.Length}; θ has {theta.Length}.", nameof(gradient));
+        if (NeedsMetric)
+        {
+            if (metric.Length != theta.Length * theta.Length)
+                throw new ArgumentException($"The metric has {metric.Length} entries; θ has {theta.Length}, so d² = {theta.Length * theta.Length} are needed.", nameof(metric));
+            if (Kind == OptimizerKind.Natural) return TryNaturalStep(theta, gradient, metric);
+        }
         double norm = Norm(gradient);
         if (!double.IsFinite(norm)) return false;
         double scale = GradientClipNorm is { } clip && norm > clip ? clip / norm : 1.0;
@@ -74,13 +120,51 @@ public sealed class ParameterOptimizer
                 m[i] = Beta1 * m[i] + (1 - Beta1) * g;
                 v[i] = Beta2 * v[i] + (1 - Beta2) * g * g;
                 double mHat = m[i] / (1 - Math.Pow(Beta1, t)), vHat = v[i] / (1 - Math.Pow(Beta2, t));
-                next[i] = theta[i] - LearningRate * mHat / (Math.Sqrt(vHat) + Epsilon);
+                double unit = 1.0;
+                if (Kind == OptimizerKind.ActionAdam)
+                {
+                    double sensitivity = Math.Sqrt(Math.Max(metric[(i * theta.Length) + i], 0.0));
+                    unit = sensitivity > 0 ? 1.0 / sensitivity : 0.0;   // an entry that moves no action is left alone
+                }
+                next[i] = theta[i] - LearningRate * unit * mHat / (Math.Sqrt(vHat) + Epsilon);
             }
             if (!double.IsFinite(next[i])) return false;
         }
         next.CopyTo(theta);
         FirstMoment = m;
         SecondMoment = v;
+        StepCount = t;
+        return true;
+    }
+
+    private bool TryNaturalStep(Span<double> theta, ReadOnlySpan<double> gradient, ReadOnlySpan<double> metric)
+    {
+        int d = theta.Length;
+        double norm = Norm(gradient);
+        if (!double.IsFinite(norm)) return false;
+        double scale = GradientClipNorm is { } clip && norm > clip ? clip / norm : 1.0;
+        // Momentum on ĝ (β₁ = 0.9, bias-corrected like Adam's first moment) averages the noise of about ten batches.
+        int t = StepCount + 1;
+        var m = (double[])FirstMoment.Clone();
+        var g = new double[d];
+        for (int i = 0; i < d; i++)
+        {
+            m[i] = Beta1 * m[i] + (1 - Beta1) * gradient[i] * scale;
+            g[i] = m[i] / (1 - Math.Pow(Beta1, t));
+        }
+        var direction = NaturalDirection.Solve(metric, g, Damping);
+        if (direction is null) return false;
+        double length = Math.Sqrt(Math.Max(0.0, NaturalDirection.Quadratic(metric, direction)));
+        double step = LearningRate;
+        if (TrustRadius is { } radius && step * length > radius) step = radius / length;
+        var next = new double[d];
+        for (int i = 0; i < d; i++)
+        {
+            next[i] = theta[i] - step * direction[i];
+            if (!double.IsFinite(next[i])) return false;
+        }
+        next.CopyTo(theta);
+        FirstMoment = m;
         StepCount = t;
         return true;
     }

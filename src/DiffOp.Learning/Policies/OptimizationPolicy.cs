@@ -49,6 +49,15 @@ public sealed class OptimizationPolicy : IDisposable
     public void Dispose() => _solver.Dispose();
 
     /// <summary>
+    /// Writes ∂u*_t/∂θ of the first <paramref name="stages"/> planned controls into <paramref name="destination"/>,
+    /// row-major (stages·m) × d, from one multi-right-hand-side sweep of the structured KKT solve (no allocation in the
+    /// steady state). Training uses it for per-stage scores and for the Fisher metric of the natural gradient.
+    /// </summary>
+    /// <exception cref="Control.Sensitivity.SensitivityException">The plan is not differentiable (singular KKT matrix).</exception>
+    public void ControlJacobian(OcpSolution plan, int stages, Span<double> destination) =>
+        _sensitivity.ControlParameterJacobian(plan, stages, destination);
+
+    /// <summary>
     /// Adds Σ_t (u_t − u*_t)ᵀ ∂u*_t/∂θ / σ² over the first <paramref name="stages"/> planned stages to
     /// <paramref name="score"/> (length d). <paramref name="deviations"/> holds u_t − u*_t stage after stage (m each).
     /// </summary>

@@ -16,13 +16,16 @@ public interface IRolloutExecutor : IDisposable
 /// <summary>Runs rollouts one after another on one <see cref="RolloutWorker"/> (Ipopt solves are serialized in-process anyway).</summary>
 public sealed class SequentialRolloutExecutor(RolloutWorker worker) : IRolloutExecutor
 {
+    /// <summary>The worker that runs every rollout.</summary>
+    public RolloutWorker Worker { get; } = worker ?? throw new ArgumentNullException(nameof(worker));
+
     /// <inheritdoc />
     public int WorkerCount => 1;
 
     /// <inheritdoc />
     public IReadOnlyList<RolloutResult> Run(double[] theta, IReadOnlyList<RolloutRequest> requests) =>
-        requests.Select(r => worker.Run(theta, r)).ToArray();
+        requests.Select(r => Worker.Run(theta, r)).ToArray();
 
     /// <summary>Disposes the worker.</summary>
-    public void Dispose() => worker.Dispose();
+    public void Dispose() => Worker.Dispose();
 }

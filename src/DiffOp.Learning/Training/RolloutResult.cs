@@ -24,4 +24,16 @@ public sealed record RolloutResult
     public double BackwardSeconds { get; init; }
     /// <summary>Number of OCP solves.</summary>
     public int Solves { get; init; }
+    /// <summary>The true stage cost c_t of each step taken (length <see cref="Steps"/>; L(τ) is their sum).</summary>
+    public double[] StageCosts { get; init; } = [];
+    /// <summary>
+    /// With <see cref="RolloutDetail.StageScores"/>: the score of each step, s_t = (u_t − u*_t)ᵀ∂u*_t/∂θ / σ², row-major
+    /// <see cref="Steps"/> × d (their sum is <see cref="Score"/>); otherwise null.
+    /// </summary>
+    public double[]? StageScores { get; init; }
+    /// <summary>
+    /// With <see cref="RolloutDetail.Metric"/>: Σ_t (∂u*_t/∂θ)ᵀ(∂u*_t/∂θ) over the steps taken, row-major d × d. Divided by
+    /// σ² and averaged over rollouts it is the Fisher matrix of the Gaussian exploration policy; otherwise null.
+    /// </summary>
+    public double[]? Metric { get; init; }
 }

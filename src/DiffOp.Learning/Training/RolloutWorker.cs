@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DiffOp.Control.Ocp;
 using DiffOp.Learning.Exploration;
 using DiffOp.Learning.Policies;
 
@@ -8,14 +9,15 @@ namespace DiffOp.Learning.Training;
 /// Runs episodes of an <see cref="OptimizationPolicy"/> on an <see cref="IEnvironment"/> (Algorithm 1's inner
 /// loop). Step mode re-plans every step (warm-started from the shifted previous plan); Traj mode plans once per
 /// H steps and acts open loop. With exploration, each action is u* plus a truncated-Gaussian deviation and the
-/// score accumulates (u − u*)ᵀ∂u*/∂θ/σ² through one VJP per plan. Owns its environment and policy: one per worker.
+/// score accumulates (u − u*)ᵀ∂u*/∂θ/σ² through one VJP per plan — or, when the request asks for per-stage scores or
+/// the Fisher metric, through ∂u*_t/∂θ of the executed stages. Owns its environment and policy: one per worker.
 /// </summary>
 public sealed class RolloutWorker : IDisposable
 {
     private readonly IEnvironment _environment;
     private readonly OptimizationPolicy _policy;
     private readonly TruncatedGaussianExploration _exploration;
-    private readonly double[] _state, _next, _action, _deviations;
+    private readonly double[] _state, _next, _action, _deviations, _jacobian;
 
     /// <summary>Creates a worker.</summary>
     public RolloutWorker(IEnvironment environment, OptimizationPolicy policy, TruncatedGaussianExploration exploration)
@@ -31,6 +33,7 @@ public sealed class RolloutWorker : IDisposable
         _next = new double[environment.StateCount];
         _action = new double[environment.ControlCount];
         _deviations = new double[policy.Ocp.Horizon * environment.ControlCount];
+        _jacobian = new double[policy.Ocp.Horizon * environment.ControlCount * policy.Ocp.ParameterCount];
     }
 
     /// <summary>The environment.</summary>
@@ -39,20 +42,23 @@ public sealed class RolloutWorker : IDisposable
     /// <summary>The policy.</summary>
     public OptimizationPolicy Policy => _policy;
 
+    /// <summary>The exploration noise of training rollouts.</summary>
+    public TruncatedGaussianExploration Exploration => _exploration;
+
     /// <summary>Frees the policy's native solver.</summary>
     public void Dispose() => _policy.Dispose();
 
     /// <summary>Runs one episode of <paramref name="steps"/> steps (default: the environment's episode length).</summary>
     public RolloutResult Run(ReadOnlySpan<double> theta, RolloutRequest request, int? steps = null)
     {
+        ArgumentNullException.ThrowIfNull(request);
         int T = steps ?? _environment.EpisodeLength, m = _environment.ControlCount, d = _policy.Ocp.ParameterCount;
         var noise = new Random(request.NoiseSeed ?? SeedSequence.Noise(request.Seed));
-        var score = new double[d];
+        var episode = new Episode(d, T, request);
         _environment.Reset(request.Seed, _state);
-        double cost = 0, forward = 0, backward = 0;
-        int solves = 0, taken = 0, planStart = 0, planStages = 0;
+        int planStart = 0, planStages = 0;
         bool failed = false;
-        Control.Ocp.OcpSolution? plan = null;
+        OcpSolution? plan = null;
         var clock = new Stopwatch();
 
         for (int t = 0; t < T; t++)
@@ -60,13 +66,13 @@ public sealed class RolloutWorker : IDisposable
             bool replan = plan is null || _policy.Mode == PolicyMode.Step || t - planStart >= _policy.Ocp.Horizon;
             if (replan)
             {
-                if (plan is not null && request.Explore && planStages > 0 && !TryScore(plan, planStages, score, clock, ref backward))
-                    return Dropped(request, score, taken, forward, backward, solves);
+                if (plan is not null && request.Explore && planStages > 0 && !TryScore(plan, planStart, planStages, episode, clock))
+                    return episode.Dropped(request);
                 clock.Restart();
                 plan = _policy.Plan(theta, _state, plan);
-                forward += clock.Elapsed.TotalSeconds;
-                solves++;
-                if (!plan.IsSuccess) return Dropped(request, score, taken, forward, backward, solves);
+                episode.Forward += clock.Elapsed.TotalSeconds;
+                episode.Solves++;
+                if (!plan.IsSuccess) return episode.Dropped(request);
                 planStart = t;
                 planStages = 0;
             }
@@ -74,36 +80,45 @@ public sealed class RolloutWorker : IDisposable
             if (request.Explore)
             {
                 _exploration.Sample(planned, _action, noise);
-                for (int j = 0; j < m; j++) _deviations[planStages * m + j] = _action[j] - planned[j];
+                for (int j = 0; j < m; j++)
+                {
+                    double deviation = _action[j] - planned[j];
+                    if (request.Mirror)
+                    {
+                        deviation = -deviation;
+                        _action[j] = planned[j] + deviation;
+                    }
+                    _deviations[planStages * m + j] = deviation;
+                }
             }
             else planned.CopyTo(_action);
             planStages++;
             var step = _environment.Step(_action, _next);
-            cost += step.Cost;
-            taken++;
+            episode.StageCosts[t] = step.Cost;
+            episode.Taken++;
             _next.CopyTo(_state.AsSpan());
             if (step.Failed) failed = true;
             if (step.Done) break;
         }
-        if (plan is not null && request.Explore && planStages > 0 && !TryScore(plan, planStages, score, clock, ref backward))
-            return Dropped(request, score, taken, forward, backward, solves);
-        return new RolloutResult
-        {
-            Seed = request.Seed, Cost = cost, Score = score, Steps = taken, Dropped = false, SimulatorFailed = failed,
-            ForwardSeconds = forward, BackwardSeconds = backward, Solves = solves,
-        };
+        if (plan is not null && request.Explore && planStages > 0 && !TryScore(plan, planStart, planStages, episode, clock))
+            return episode.Dropped(request);
+        return episode.Result(request, failed);
     }
 
     /// <summary>
-    /// Adds the plan's score; false when the plan is not differentiable there (LICQ or second-order sufficiency
-    /// fails, e.g. for a θ with a degenerate model): the rollout is then dropped like one whose solve failed.
+    /// Adds the plan's score (and, as requested, its per-stage scores and metric); false when the plan is not
+    /// differentiable there (LICQ or second-order sufficiency fails, e.g. for a θ with a degenerate model): the
+    /// rollout is then dropped like one whose solve failed.
     /// </summary>
-    private bool TryScore(Control.Ocp.OcpSolution plan, int stages, double[] score, Stopwatch clock, ref double backward)
+    private bool TryScore(OcpSolution plan, int planStart, int stages, Episode episode, Stopwatch clock)
     {
         clock.Restart();
         try
         {
-            _policy.AccumulateScore(plan, _deviations, stages, _exploration.Sigma, score);
+            if (episode.Detail == RolloutDetail.None)
+                _policy.AccumulateScore(plan, _deviations, stages, _exploration.Sigma, episode.Score);
+            else
+                AccumulateFromJacobian(plan, planStart, stages, episode);
             return true;
         }
         catch (Control.Sensitivity.SensitivityException)
@@ -112,10 +127,68 @@ public sealed class RolloutWorker : IDisposable
         }
         finally
         {
-            backward += clock.Elapsed.TotalSeconds;
+            episode.Backward += clock.Elapsed.TotalSeconds;
         }
     }
 
-    private static RolloutResult Dropped(RolloutRequest request, double[] score, int taken, double forward, double backward, int solves) =>
-        new() { Seed = request.Seed, Cost = double.NaN, Score = score, Steps = taken, Dropped = true, ForwardSeconds = forward, BackwardSeconds = backward, Solves = solves };
+    /// <summary>s_t = J_tᵀε_t/σ² per stage (paper eq. 8's summand) and Σ_t J_tᵀJ_t, with J_t = ∂u*_t/∂θ (m × d).</summary>
+    private void AccumulateFromJacobian(OcpSolution plan, int planStart, int stages, Episode episode)
+    {
+        int m = _environment.ControlCount, d = _policy.Ocp.ParameterCount;
+        _policy.ControlJacobian(plan, stages, _jacobian);
+        double inverseVariance = 1.0 / (_exploration.Sigma * _exploration.Sigma);
+        for (int t = 0; t < stages; t++)
+        {
+            var stageScore = episode.StageScores is { } scores ? scores.AsSpan((planStart + t) * d, d) : Span<double>.Empty;
+            for (int j = 0; j < m; j++)
+            {
+                var row = _jacobian.AsSpan(((t * m) + j) * d, d);
+                double weight = _deviations[(t * m) + j] * inverseVariance;
+                for (int i = 0; i < d; i++)
+                {
+                    episode.Score[i] += weight * row[i];
+                    if (!stageScore.IsEmpty) stageScore[i] += weight * row[i];
+                }
+                if (episode.Metric is { } metric)
+                {
+                    for (int a = 0; a < d; a++)
+                    {
+                        double ra = row[a];
+                        if (ra == 0) continue;
+                        for (int b = 0; b < d; b++) metric[(a * d) + b] += ra * row[b];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>What one episode has accumulated so far.</summary>
+    private sealed class Episode(int parameterCount, int steps, RolloutRequest request)
+    {
+        public readonly double[] Score = new double[parameterCount];
+        public readonly double[] StageCosts = new double[steps];
+        public readonly double[]? StageScores = request.Explore && request.Detail.HasFlag(RolloutDetail.StageScores) ? new double[steps * parameterCount] : null;
+        public readonly double[]? Metric = request.Explore && request.Detail.HasFlag(RolloutDetail.Metric) ? new double[parameterCount * parameterCount] : null;
+        public RolloutDetail Detail => request.Explore ? request.Detail : RolloutDetail.None;
+        public double Forward, Backward;
+        public int Solves, Taken;
+
+        public RolloutResult Dropped(RolloutRequest r) => new()
+        {
+            Seed = r.Seed, Cost = double.NaN, Score = Score, Steps = Taken, Dropped = true, ForwardSeconds = Forward,
+            BackwardSeconds = Backward, Solves = Solves, StageCosts = StageCosts[..Taken],
+        };
+
+        public RolloutResult Result(RolloutRequest r, bool simulatorFailed)
+        {
+            double cost = 0;
+            for (int t = 0; t < Taken; t++) cost += StageCosts[t];
+            return new RolloutResult
+            {
+                Seed = r.Seed, Cost = cost, Score = Score, Steps = Taken, Dropped = false, SimulatorFailed = simulatorFailed,
+                ForwardSeconds = Forward, BackwardSeconds = Backward, Solves = Solves, StageCosts = StageCosts[..Taken],
+                StageScores = StageScores?[..(Taken * parameterCount)], Metric = Metric,
+            };
+        }
+    }
 }

@@ -36,8 +36,11 @@ public sealed class Trainer
                     throw new ArgumentException($"The initial θ[{i}] = {theta[i]} is below its lower bound {bounds[i]}: start from a θ inside the bounds (e.g. a smaller initial spread).", nameof(theta));
             }
         }
+        if (executor is SequentialRolloutExecutor { Worker: var worker }) CheckAgreement(options, worker);
         _theta = (double[])theta.Clone();
-        Optimizer = optimizer ?? new ParameterOptimizer(options.Optimizer, options.LearningRate, theta.Length, options.GradientClipNorm);
+        Optimizer = optimizer ?? options.CreateOptimizer(theta.Length);
+        if (Optimizer.Kind != options.Optimizer)
+            throw new ArgumentException($"The optimizer passed in is {Optimizer.Kind}, but the options say {options.Optimizer}: create it with options.CreateOptimizer.", nameof(optimizer));
         CompletedIterations = completedIterations;
     }
 
@@ -64,12 +67,17 @@ public sealed class Trainer
     {
         var clock = Stopwatch.StartNew();
         int iteration = CompletedIterations;
+        var detail = (Options.Estimator == GradientEstimatorKind.RewardToGo ? RolloutDetail.StageScores : RolloutDetail.None)
+                     | (Optimizer.NeedsMetric ? RolloutDetail.Metric : RolloutDetail.None);
         var requests = Enumerable.Range(0, Options.Rollouts).Select(k =>
         {
-            int seed = SeedSequence.Rollout(Options.Seed, iteration, k);
-            return Options.SharedInitialState
+            // Antithetic pairs (2k, 2k+1) share the even rollout's seeds; the odd one mirrors its noise.
+            int source = Options.Antithetic ? k - (k % 2) : k;
+            int seed = SeedSequence.Rollout(Options.Seed, iteration, source);
+            var request = Options.SharedInitialState
                 ? new RolloutRequest(SeedSequence.Rollout(Options.Seed, iteration, 0), Explore: true, NoiseSeed: SeedSequence.Noise(seed))
                 : new RolloutRequest(seed, Explore: true);
+            return request with { Mirror = Options.Antithetic && k % 2 == 1, Detail = detail };
         }).ToList();
         // The evaluation episodes run in the same batch (in parallel with the exploring rollouts) at the same θ.
         bool evaluate = Options.EvaluationEpisodes > 0 && iteration % Options.EvaluateEvery == 0;
@@ -79,9 +87,9 @@ public sealed class Trainer
         var results = all.Take(Options.Rollouts).ToArray();
         var evaluation = all.Skip(Options.Rollouts).Where(r => !r.Dropped).ToArray();
         var kept = results.Where(r => !r.Dropped).ToArray();
-        var gradient = GradientEstimator.Estimate(Options.Estimator, results, _theta.Length);
+        var gradient = GradientEstimator.Estimate(Options.Estimator, results, _theta.Length, Options.Antithetic ? 2 : 1, ScoreScale);
         double norm = ParameterOptimizer.Norm(gradient);
-        bool skipped = kept.Length == 0 || !Optimizer.TryStep(_theta, gradient);
+        bool skipped = kept.Length == 0 || !Optimizer.TryStep(_theta, gradient, Optimizer.NeedsMetric ? MeanMetric(kept) : []);
         int clamped = skipped ? 0 : ProjectOntoBounds();
         ConsecutiveAllDroppedIterations = kept.Length == 0 ? ConsecutiveAllDroppedIterations + 1 : 0;
         CompletedIterations++;
@@ -97,6 +105,40 @@ public sealed class Trainer
             EvaluationCost = evaluation.Length > 0 ? evaluation.Average(r => r.Cost) : double.NaN,
             EvaluationDropped = evaluate ? Options.EvaluationEpisodes - evaluation.Length : 0,
         };
+    }
+
+    /// <summary>σ²/Var(ε) when the score is normalized by the truncated noise's variance, else 1.</summary>
+    private double ScoreScale => Options.NormalizeTruncatedScore
+        ? Options.Sigma * Options.Sigma / new Exploration.TruncatedGaussianExploration(Options.Sigma, Options.Beta).DeviationVariance()
+        : 1.0;
+
+    /// <summary>G = Σ_n Σ_t J_tᵀJ_t / Σ_n T_n over the kept rollouts: the mean per-step metric of the planned actions.</summary>
+    private double[] MeanMetric(RolloutResult[] kept)
+    {
+        int d = _theta.Length;
+        var metric = new double[d * d];
+        long steps = 0;
+        foreach (var r in kept)
+        {
+            if (r.Metric is not { } m || m.Length != d * d)
+                throw new InvalidOperationException($"Rollout {r.Seed} came back without its metric: the rollout executor must pass RolloutRequest.Detail on.");
+            for (int i = 0; i < metric.Length; i++) metric[i] += m[i];
+            steps += r.Steps;
+        }
+        if (steps > 0)
+            for (int i = 0; i < metric.Length; i++) metric[i] /= steps;
+        return metric;
+    }
+
+    /// <summary>The worker of a sequential executor must act as the options say (one source of truth for mode, σ and β).</summary>
+    private static void CheckAgreement(TrainingOptions options, RolloutWorker worker)
+    {
+        if (worker.Policy.Mode != options.Mode)
+            throw new ArgumentException($"The options say {options.Mode} mode but the rollout worker's policy acts in {worker.Policy.Mode} mode: build both from the same settings.", nameof(options));
+        if (worker.Exploration.Sigma != options.Sigma || !worker.Exploration.Beta.Equals(options.Beta))
+            throw new ArgumentException(
+                $"The options say σ = {options.Sigma}, β = {options.Beta} but the rollout worker explores with σ = {worker.Exploration.Sigma}, β = {worker.Exploration.Beta}: build both from the same settings.",
+                nameof(options));
     }
 
     /// <summary>Projects θ onto its lower bounds (the Euclidean projection onto a box is a clamp); returns how many entries moved.</summary>

@@ -52,6 +52,33 @@ public sealed record TrainingOptions
     /// <summary>Run seed: initial θ (where drawn), initial states and noise all derive from it.</summary>
     public int Seed { get; init; }
 
+    /// <summary>
+    /// Antithetic sampling: rollouts come in pairs (2k, 2k+1) with the same initial state and mirrored noise (+ε, −ε).
+    /// Each rollout is still distributed as the exploration says, so every estimator stays unbiased; baselines leave the
+    /// partner out. Needs an even <see cref="Rollouts"/>.
+    /// </summary>
+    public bool Antithetic { get; init; }
+
+    /// <summary>
+    /// Normalize the score by the variance of the (truncated) exploration noise instead of σ²: for a narrow window
+    /// (the paper's β = 0.01) the plain estimator's mean is about (Var ε/σ²)·∇C; normalized, it is ∇C (exactly, for a
+    /// cost quadratic in the actions). No effect for β = ∞.
+    /// </summary>
+    public bool NormalizeTruncatedScore { get; init; }
+
+    /// <summary>λ of the natural gradient's damped metric G + λ·diag G (<see cref="OptimizerKind.Natural"/>).</summary>
+    public double Damping { get; init; } = ParameterOptimizer.DefaultDamping;
+
+    /// <summary>
+    /// ε of the natural gradient: the largest RMS change of a planned action per update, in the controls' units; null
+    /// for no limit (<see cref="OptimizerKind.Natural"/> only).
+    /// </summary>
+    public double? TrustRadius { get; init; }
+
+    /// <summary>Creates this run's optimizer (fresh state).</summary>
+    public ParameterOptimizer CreateOptimizer(int parameterCount) =>
+        new(Optimizer, LearningRate, parameterCount, GradientClipNorm, Damping, TrustRadius);
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -62,6 +89,12 @@ public sealed record TrainingOptions
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"LearningRate must be positive and finite, got {LearningRate}.", nameof(LearningRate));
         if (GradientClipNorm is { } c && !(c > 0)) throw new ArgumentException($"GradientClipNorm must be positive, got {c}.", nameof(GradientClipNorm));
         if (EvaluationEpisodes < 0) throw new ArgumentException($"EvaluationEpisodes must be ≥ 0, got {EvaluationEpisodes}.", nameof(EvaluationEpisodes));
+        if (Antithetic && Rollouts % 2 != 0)
+            throw new ArgumentException($"Antithetic sampling pairs the rollouts, so Rollouts must be even, got {Rollouts}.", nameof(Rollouts));
+        if (!(Damping > 0) || !double.IsFinite(Damping))
+            throw new ArgumentException($"Damping must be positive and finite (e.g. 1e-3), got {Damping}.", nameof(Damping));
+        if (TrustRadius is { } radius && (!(radius > 0) || !double.IsFinite(radius)))
+            throw new ArgumentException($"TrustRadius must be positive and finite (the largest RMS change of a planned action per update), got {radius}.", nameof(TrustRadius));
         if (EvaluateEvery < 1) throw new ArgumentException($"EvaluateEvery must be ≥ 1, got {EvaluateEvery}.", nameof(EvaluateEvery));
         if (ParameterLowerBounds is { } bounds)
         {
