@@ -35,6 +35,7 @@ public static class DiffOpCli
         root.Subcommands.Add(RolloutWorkerCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ResultsCommand.Create());
+        root.Subcommands.Add(VarianceCommand.Create());
         return root;
     }
 

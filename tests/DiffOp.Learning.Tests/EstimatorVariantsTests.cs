@@ -29,11 +29,11 @@ public class EstimatorVariantsTests
             new TruncatedGaussianExploration(sigma, beta));
 
     /// <summary>The rollouts of one batch, made as the trainer makes them (antithetic: pairs share seeds, the odd one mirrored).</summary>
-    private static RolloutResult[] Batch(RolloutWorker worker, int batch, bool antithetic, RolloutDetail detail) =>
+    private static RolloutResult[] Batch(RolloutWorker worker, int batch, bool antithetic, RolloutDetail detail, bool tangent = false) =>
         Enumerable.Range(0, BatchSize).Select(i =>
         {
             int source = antithetic ? i - (i % 2) : i;
-            var request = new RolloutRequest(SeedSequence.Rollout(77, batch, source), Explore: true) { Mirror = antithetic && i % 2 == 1, Detail = detail };
+            var request = new RolloutRequest(SeedSequence.Rollout(77, batch, source), Explore: true) { Mirror = antithetic && i % 2 == 1, Detail = detail, Tangent = tangent };
             return worker.Run(Theta, request);
         }).ToArray();
 
@@ -137,6 +137,57 @@ public class EstimatorVariantsTests
             double combined = Math.Sqrt(se[i] * se[i] + referenceSe[i] * referenceSe[i]);
             Assert.That(Math.Abs(mean[i] - reference[i]), Is.LessThan(3 * combined), $"component {i}: reward-to-go {mean[i]}, pathwise {reference[i]}, s.e. {combined}");
             Assert.That(combined, Is.LessThan(0.2 * Math.Abs(reference[i])), "enough samples for the comparison to mean something");
+        }
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void TangentExploration_MeanMatchesExactGradient(bool antithetic)
+    {
+        var worker = Worker(PolicyMode.Traj, 0.3, double.PositiveInfinity);
+        var exact = DeterministicGradient(worker);
+        var tangent = Enumerable.Range(0, Batches)
+            .Select(k => GradientEstimator.Estimate(GradientEstimatorKind.ReinforceWithBaseline, Batch(worker, k, antithetic, RolloutDetail.None, tangent: true), 2, antithetic ? 2 : 1)).ToArray();
+        AssertUnbiased(tangent, exact, "tangent");
+    }
+
+    [Test]
+    public void TangentMirror_NegatesTheScore_AndTruncationIsRejected()
+    {
+        // Open loop from a fixed x₀: the mirrored tangent rollout's score is the exact negative, and it is not zero.
+        var worker = Worker(PolicyMode.Traj, 0.3, double.PositiveInfinity);
+        var request = new RolloutRequest(31, Explore: true) { Tangent = true };
+        var plus = worker.Run(Theta, request);
+        var minus = worker.Run(Theta, request with { Mirror = true });
+        for (int i = 0; i < 2; i++) Assert.That(minus.Score[i], Is.EqualTo(-plus.Score[i]).Within(1e-12 * (1 + Math.Abs(plus.Score[i]))));
+        Assert.That(plus.Score.Sum(Math.Abs), Is.GreaterThan(0));
+        Assert.That(() => new TrainingOptions { TangentExploration = true, Beta = 0.01 }.Validate(), Throws.ArgumentException.With.Message.Contains("--beta inf"));
+    }
+
+    [Test]
+    public void TangentBasis_IsOrthonormal_AndSpansTheColumns()
+    {
+        // 4 × 3 matrix whose third column is the sum of the first two: rank 2.
+        double[] j = [1, 0, 1, 2, 1, 3, 0, 1, 1, -1, 2, 1];
+        var basis = new double[12];
+        int rank = TangentBasis.Orthonormalize(j, 4, 3, basis);
+        Assert.That(rank, Is.EqualTo(2));
+        for (int a = 0; a < 2; a++)
+            for (int b = 0; b < 2; b++)
+            {
+                double dot = Enumerable.Range(0, 4).Sum(r => basis[a * 4 + r] * basis[b * 4 + r]);
+                Assert.That(dot, Is.EqualTo(a == b ? 1.0 : 0.0).Within(1e-12));
+            }
+        for (int c = 0; c < 3; c++)
+        {
+            var column = Enumerable.Range(0, 4).Select(r => j[r * 3 + c]).ToArray();
+            var projected = new double[4];
+            for (int k = 0; k < 2; k++)
+            {
+                double dot = Enumerable.Range(0, 4).Sum(r => basis[k * 4 + r] * column[r]);
+                for (int r = 0; r < 4; r++) projected[r] += dot * basis[k * 4 + r];
+            }
+            for (int r = 0; r < 4; r++) Assert.That(projected[r], Is.EqualTo(column[r]).Within(1e-12), $"column {c} lies in the span");
         }
     }
 

@@ -35,13 +35,17 @@ internal sealed class ScalarEnvironment(int episodeLength, double? fixedStart = 
 
 internal static class ScalarPolicy
 {
-    /// <summary>The policy OCP with horizon H: stage ½ r u² + ½ (x − g)² on x₁..x_H (the x₀ term is constant).</summary>
-    public static Ocp Build(int horizon, double r = 1.0, double g = 0.0)
+    /// <summary>
+    /// The policy OCP with horizon H: stage ½ r u² + ½ (x − g)² on x₁..x_H (the x₀ term is constant). With
+    /// <paramref name="rScale"/> ≠ 1 the first parameter is r/rScale (the OCP uses rScale·θ₀): the same policy class in
+    /// other units, for invariance tests.
+    /// </summary>
+    public static Ocp Build(int horizon, double r = 1.0, double g = 0.0, double rScale = 1.0)
     {
         var b = new OcpBuilder("scalar_policy", 1, 1, horizon);
-        var th = b.AddParameter("theta", [r, g]);
+        var th = b.AddParameter("theta", [r / rScale, g]);
         b.SetDynamics(new SxVector(b.State[0] + b.Control[0]));
-        b.SetStageCost(0.5 * th[0] * Sx.Sqr(b.Control[0]) + 0.5 * Sx.Sqr(b.State[0] - th[1]));
+        b.SetStageCost(0.5 * (rScale * th[0]) * Sx.Sqr(b.Control[0]) + 0.5 * Sx.Sqr(b.State[0] - th[1]));
         b.SetTerminalCost(0.5 * Sx.Sqr(b.State[0] - th[1]));
         return b.Build();
     }

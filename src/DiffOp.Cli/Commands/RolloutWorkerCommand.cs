@@ -26,7 +26,7 @@ internal static class RolloutWorkerCommand
             {
                 var request = JsonSerializer.Deserialize<WorkerRequest>(line, RunConfig.JsonOptions)
                               ?? throw new InvalidDataException("Empty rollout request.");
-                var result = worker.Run(request.Theta, new RolloutRequest(request.Seed, request.Explore, request.NoiseSeed) { Mirror = request.Mirror, Detail = request.Detail });
+                var result = worker.Run(request.Theta, new RolloutRequest(request.Seed, request.Explore, request.NoiseSeed) { Mirror = request.Mirror, Detail = request.Detail, Tangent = request.Tangent });
                 Console.Out.WriteLine(JsonSerializer.Serialize(result, compact));
                 Console.Out.Flush();
             }

@@ -22,20 +22,26 @@ internal static class TrainCommand
         var mode = new Option<string>("--mode") { Description = "step: re-plan every step (Step H); traj: plan once per episode (H = T).", DefaultValueFactory = _ => "step" };
         mode.AcceptOnlyFromAmong("step", "traj");
         var iterations = new Option<int>("--iterations") { Description = "K: training iterations.", DefaultValueFactory = _ => 100 };
-        var rollouts = new Option<int>("--rollouts") { Description = "N: rollouts per iteration.", DefaultValueFactory = _ => 10 };
-        var sigma = new Option<double>("--sigma") { Description = "σ of the truncated-Gaussian exploration.", DefaultValueFactory = _ => 1.0 };
-        var beta = new Option<string>("--beta") { Description = "β: window half-width w = βσ² ('inf' for an untruncated Gaussian). Paper: 0.01.", DefaultValueFactory = _ => "0.01" };
-        var lr = new Option<double>("--lr") { Description = "η: learning rate. Paper: 0.1.", DefaultValueFactory = _ => 0.1 };
-        var optimizer = new Option<string>("--optimizer") { Description = "sgd (the paper's), adam, or natural (natural gradient: steps measured by the change of the planned actions).", DefaultValueFactory = _ => "sgd" };
+        var rollouts = new Option<int>("--rollouts") { Description = "N: rollouts per iteration (recipe: 10)." };
+        var sigma = new Option<double>("--sigma") { Description = "σ of the exploration, in the controls' units (default recipe: the task's exploration scale; paper: 1)." };
+        var beta = new Option<string>("--beta") { Description = "β: window half-width w = βσ² ('inf' for an untruncated Gaussian). Default recipe: inf; paper: 0.01." };
+        var lr = new Option<double>("--lr") { Description = "η: learning rate (default recipe: 0.1σ in action units; paper: 0.1)." };
+        var optimizer = new Option<string>("--optimizer") { Description = "sgd (the paper's), adam, action-adam (Adam with steps in action units; the default recipe's) or natural (natural gradient with a trust region)." };
         optimizer.AcceptOnlyFromAmong("sgd", "adam", "natural", "action-adam");
-        var estimator = new Option<string>("--estimator") { Description = "reinforce (paper eq. 8), baseline (leave-one-out batch-mean baseline) or reward-to-go (per-step, with a per-step baseline).", DefaultValueFactory = _ => "reinforce" };
+        var estimator = new Option<string>("--estimator") { Description = "reinforce (paper eq. 8), baseline (leave-one-out batch-mean baseline; the default recipe's) or reward-to-go (per-step, with a per-step baseline)." };
         estimator.AcceptOnlyFromAmong("reinforce", "baseline", "reward-to-go");
         var antithetic = new Option<bool>("--antithetic") { Description = "Rollouts in mirrored pairs (+ε, −ε) with a shared start; needs an even --rollouts." };
         var normalize = new Option<bool>("--normalize-truncation") { Description = "Divide the score by the truncated noise's variance instead of σ² (matters for finite β)." };
         var damping = new Option<double>("--damping") { Description = "λ of the natural gradient's damped metric G + λ·diag G.", DefaultValueFactory = _ => DiffOp.Learning.Optimizers.ParameterOptimizer.DefaultDamping };
+        var schedule = new Option<string>("--schedule") { Description = "constant η, or cosine: η decays to 5% over the run's iterations." };
+        schedule.AcceptOnlyFromAmong("constant", "cosine");
+        var exploration = new Option<string>("--exploration") { Description = "full: noise on every action (the paper's); tangent: Gaussian noise only along the directions θ can move the plan (needs --beta inf)." };
+        exploration.AcceptOnlyFromAmong("full", "tangent");
         var trustRadius = new Option<double?>("--trust-radius") { Description = "Natural gradient: the largest RMS change of a planned action per update (controls' units)." };
         var clip = new Option<double?>("--clip") { Description = "Clip ‖ĝ‖ to this norm (off by default)." };
-        var sharedStart = new Option<bool>("--shared-start") { Description = "The rollouts of one iteration share their initial state and differ only in noise (pairs well with --estimator baseline)." };
+        var sharedStart = new Option<bool>("--shared-start") { Description = "The rollouts of one iteration share their initial state and differ only in noise (pairs well with --estimator baseline; on in the default recipe, --shared-start false turns it off)." };
+        var recipe = new Option<string>("--recipe") { Description = "default: the recommended settings (docs/training.md); paper: the paper's (σ = 1, β = 0.01, SGD η = 0.1, REINFORCE). Options given explicitly override the recipe.", DefaultValueFactory = _ => "default" };
+        recipe.AcceptOnlyFromAmong("default", "paper");
         var evalEpisodes = new Option<int>("--eval-episodes") { Description = "E fixed deterministic episodes (u = u*) evaluated at each iteration's θ: the eval_cost column, a learning curve without exploration noise (0 = off).", DefaultValueFactory = _ => 0 };
         var evalEvery = new Option<int>("--eval-every") { Description = "Run the evaluation episodes every k iterations.", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "Run seed (initial θ, initial states, exploration noise).", DefaultValueFactory = _ => 0 };
@@ -48,7 +54,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a policy's parameters θ with DiffOP (policy gradient through the OCP's implicit derivative).")
         {
-            environment, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, clip, sharedStart, evalEpisodes, evalEvery, seed, workers, set, theta, output, resume,
+            environment, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, clip, sharedStart, evalEpisodes, evalEvery, seed, workers, set, theta, output, resume,
         };
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
@@ -66,15 +72,25 @@ internal static class TrainCommand
                     string env = parse.GetValue(environment) ?? throw new ArgumentException("Name the environment to train (or pass --resume DIR).");
                     var model = EnvironmentCatalog.CreatePolicyModel(env, parse.GetValue(set) ?? []);
                     var policyMode = parse.GetValue(mode) == "traj" ? PolicyMode.Traj : PolicyMode.Step;
+                    var baseOptions = parse.GetValue(recipe) == "paper"
+                        ? TrainingOptions.Paper(policyMode)
+                        : TrainingOptions.Recommended(policyMode, model.ExplorationScale);
+                    T Pick<T>(Option<T> option, T fromRecipe) => parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)! : fromRecipe;
                     config = new RunConfig
                     {
-                        Environment = model.Name, Settings = parse.GetValue(set) ?? [], Mode = policyMode,
+                        Environment = model.Name, Settings = parse.GetValue(set) ?? [], Mode = policyMode, Recipe = parse.GetValue(recipe)!,
                         Horizon = TrainingSetup.HorizonFor(model, policyMode), Iterations = parse.GetValue(iterations),
-                        Rollouts = parse.GetValue(rollouts), Sigma = parse.GetValue(sigma), Beta = ParseBeta(parse.GetValue(beta)!),
-                        LearningRate = parse.GetValue(lr), Optimizer = ParseOptimizer(parse.GetValue(optimizer)!),
-                        Estimator = ParseEstimator(parse.GetValue(estimator)!), Antithetic = parse.GetValue(antithetic),
-                        NormalizeTruncation = parse.GetValue(normalize), Damping = parse.GetValue(damping), TrustRadius = parse.GetValue(trustRadius),
-                        GradientClip = parse.GetValue(clip), SharedStart = parse.GetValue(sharedStart),
+                        Rollouts = Pick(rollouts, baseOptions.Rollouts), Sigma = Pick(sigma, baseOptions.Sigma),
+                        Beta = parse.GetResult(beta) is { Implicit: false } ? ParseBeta(parse.GetValue(beta)!) : baseOptions.Beta,
+                        LearningRate = Pick(lr, baseOptions.LearningRate),
+                        Optimizer = parse.GetResult(optimizer) is { Implicit: false } ? ParseOptimizer(parse.GetValue(optimizer)!) : baseOptions.Optimizer,
+                        Estimator = parse.GetResult(estimator) is { Implicit: false } ? ParseEstimator(parse.GetValue(estimator)!) : baseOptions.Estimator,
+                        Antithetic = Pick(antithetic, baseOptions.Antithetic), NormalizeTruncation = Pick(normalize, baseOptions.NormalizeTruncatedScore),
+                        Damping = Pick(damping, baseOptions.Damping), TrustRadius = Pick(trustRadius, baseOptions.TrustRadius),
+                        TangentExploration = parse.GetResult(exploration) is { Implicit: false } ? parse.GetValue(exploration) == "tangent" : baseOptions.TangentExploration,
+                        Schedule = parse.GetResult(schedule) is { Implicit: false }
+                            ? (parse.GetValue(schedule) == "cosine" ? LearningRateSchedule.Cosine : LearningRateSchedule.Constant) : baseOptions.Schedule,
+                        GradientClip = parse.GetValue(clip), SharedStart = Pick(sharedStart, baseOptions.SharedInitialState),
                         EvaluationEpisodes = parse.GetValue(evalEpisodes), EvaluateEvery = parse.GetValue(evalEvery), Seed = parse.GetValue(seed), InitialTheta = parse.GetValue(theta)!,
                     };
                     dir = parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.Combine("runs", $"{config.Environment}-{parse.GetValue(mode)}-seed{config.Seed}"));

@@ -53,7 +53,7 @@ internal sealed class ProcessRolloutExecutor : IRolloutExecutor
         {
             var mine = Enumerable.Range(0, requests.Count).Where(i => i % _workers.Count == w).ToArray();
             foreach (int i in mine)
-                worker.StandardInput.WriteLine(JsonSerializer.Serialize(new WorkerRequest(theta, requests[i].Seed, requests[i].Explore, requests[i].NoiseSeed, requests[i].Mirror, requests[i].Detail), RunConfig.JsonOptions.WithoutIndent()));
+                worker.StandardInput.WriteLine(JsonSerializer.Serialize(new WorkerRequest(theta, requests[i].Seed, requests[i].Explore, requests[i].NoiseSeed, requests[i].Mirror, requests[i].Detail, requests[i].Tangent), RunConfig.JsonOptions.WithoutIndent()));
             worker.StandardInput.Flush();
             foreach (int i in mine)
             {
@@ -108,7 +108,7 @@ internal sealed class ProcessRolloutExecutor : IRolloutExecutor
 }
 
 /// <summary>One request line to a rollout worker.</summary>
-internal sealed record WorkerRequest(double[] Theta, int Seed, bool Explore, int? NoiseSeed, bool Mirror = false, RolloutDetail Detail = RolloutDetail.None);
+internal sealed record WorkerRequest(double[] Theta, int Seed, bool Explore, int? NoiseSeed, bool Mirror = false, RolloutDetail Detail = RolloutDetail.None, bool Tangent = false);
 
 internal static class JsonOptionsExtensions
 {

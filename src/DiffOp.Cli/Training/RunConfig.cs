@@ -16,6 +16,7 @@ internal sealed record RunConfig
     [JsonPropertyName("format")] public string Format { get; init; } = "diffop-run/1";
     [JsonPropertyName("environment")] public required string Environment { get; init; }
     [JsonPropertyName("settings")] public required string[] Settings { get; init; }
+    [JsonPropertyName("recipe")] public string Recipe { get; init; } = "explicit";
     [JsonPropertyName("mode")] public required PolicyMode Mode { get; init; }
     [JsonPropertyName("horizon")] public required int Horizon { get; init; }
     [JsonPropertyName("iterations")] public required int Iterations { get; init; }
@@ -33,6 +34,8 @@ internal sealed record RunConfig
     [JsonPropertyName("normalize_truncation")] public bool NormalizeTruncation { get; init; }
     [JsonPropertyName("damping")] public double Damping { get; init; } = DiffOp.Learning.Optimizers.ParameterOptimizer.DefaultDamping;
     [JsonPropertyName("trust_radius")] public double? TrustRadius { get; init; }
+    [JsonPropertyName("tangent_exploration")] public bool TangentExploration { get; init; }
+    [JsonPropertyName("schedule")] public LearningRateSchedule Schedule { get; init; }
     [JsonPropertyName("seed")] public required int Seed { get; init; }
     [JsonPropertyName("initial_theta")] public required string InitialTheta { get; init; }
     [JsonPropertyName("version")] public string Version { get; init; } = typeof(RunConfig).Assembly.GetName().Version?.ToString(3) ?? "";
@@ -49,7 +52,7 @@ internal sealed record RunConfig
         Mode = Mode, Iterations = Iterations, Rollouts = Rollouts, Sigma = Sigma, Beta = Beta, LearningRate = LearningRate,
         Optimizer = Optimizer, Estimator = Estimator, GradientClipNorm = GradientClip, SharedInitialState = SharedStart, Seed = Seed,
         EvaluationEpisodes = EvaluationEpisodes, EvaluateEvery = EvaluateEvery, Antithetic = Antithetic,
-        NormalizeTruncatedScore = NormalizeTruncation, Damping = Damping, TrustRadius = TrustRadius,
+        NormalizeTruncatedScore = NormalizeTruncation, Damping = Damping, TrustRadius = TrustRadius, Schedule = Schedule, TangentExploration = TangentExploration,
     };
 
     public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));

@@ -93,6 +93,10 @@ public abstract class ControlTaskPolicyModel<TEquations> : IPolicyModel
     public const double PhysicalLowerFraction = 0.05;
 
     /// <inheritdoc/>
+    /// <remarks>0.5 in the task's control units (force, torque or thrust), the σ of the learning curves in docs/RESULTS.md.</remarks>
+    public double ExplorationScale => 0.5;
+
+    /// <inheritdoc/>
     /// <remarks>θ_f ≥ <see cref="PhysicalLowerFraction"/>·|true value| (a mass, length or inertia must stay positive for
     /// the dynamics to make sense); weights θ_c, θ_H ≥ 0 (a negative weight makes the OCP unbounded).</remarks>
     public double[] ParameterLowerBounds() =>

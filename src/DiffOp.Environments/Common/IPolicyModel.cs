@@ -45,6 +45,13 @@ public interface IPolicyModel
     /// <returns>A new array of θ's length.</returns>
     double[] ParameterLowerBounds();
 
+    /// <summary>
+    /// A useful exploration standard deviation σ for this task, in the units of its controls: small against the
+    /// control range, large enough that the cost responds. The recommended training recipe explores with it and
+    /// takes its steps in the same units.
+    /// </summary>
+    double ExplorationScale { get; }
+
     /// <summary>Builds the policy OCP with horizon <paramref name="horizon"/> whose parameter blocks start at <paramref name="theta"/>.</summary>
     /// <param name="horizon">H (number of control steps).</param>
     /// <param name="theta">Initial θ, the blocks of <see cref="ParameterBlockNames"/> concatenated.</param>

@@ -4,21 +4,14 @@ namespace DiffOp.Learning.Optimizers;
 internal static class NaturalDirection
 {
     /// <summary>
-    /// Solves (G + λ·diag G + δI) p = g with δ = 1e-12·max diag G, which only keeps a parameter that moves no planned
-    /// action (diag G = 0) from making the system singular. Null when G is not positive semi-definite or not finite.
+    /// Solves (G + λ·diag G) p = g; an entry with G_ii = 0 (it moves no planned action) gets 1 on the diagonal, which
+    /// keeps the system regular without mixing the entries' units. Null when G is not positive semi-definite or not finite.
     /// </summary>
     public static double[]? Solve(ReadOnlySpan<double> metric, ReadOnlySpan<double> g, double damping)
     {
         int d = g.Length;
-        double largest = 0;
-        for (int i = 0; i < d; i++) largest = Math.Max(largest, metric[(i * d) + i]);
-        if (!double.IsFinite(largest)) return null;
-        double floor = largest > 0 ? 1e-12 * largest : 1.0;
-        var a = new double[d * d];
-        for (int i = 0; i < d; i++)
-            for (int j = 0; j < d; j++)
-                a[(i * d) + j] = 0.5 * (metric[(i * d) + j] + metric[(j * d) + i]);
-        for (int i = 0; i < d; i++) a[(i * d) + i] += (damping * a[(i * d) + i]) + floor;
+        var a = Damped(metric, d, damping);
+        if (a is null) return null;
         // Cholesky A = L Lᵀ in place (lower triangle).
         for (int j = 0; j < d; j++)
         {
@@ -50,13 +43,32 @@ internal static class NaturalDirection
         return p;
     }
 
-    /// <summary>pᵀGp.</summary>
-    public static double Quadratic(ReadOnlySpan<double> metric, ReadOnlySpan<double> p)
+    /// <summary>The symmetrized damped metric G + λ·diag G (1 on the diagonal where G_ii = 0); null when G is not finite.</summary>
+    public static double[]? Damped(ReadOnlySpan<double> metric, int d, double damping)
+    {
+        var a = new double[d * d];
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++)
+            {
+                double v = 0.5 * (metric[(i * d) + j] + metric[(j * d) + i]);
+                if (!double.IsFinite(v)) return null;
+                a[(i * d) + j] = v;
+            }
+        for (int i = 0; i < d; i++)
+        {
+            double diagonal = a[(i * d) + i];
+            a[(i * d) + i] = diagonal > 0 ? diagonal * (1 + damping) : 1.0;
+        }
+        return a;
+    }
+
+    /// <summary>pᵀMp for a d × d row-major M.</summary>
+    public static double Quadratic(ReadOnlySpan<double> matrix, ReadOnlySpan<double> p)
     {
         int d = p.Length;
         double sum = 0;
         for (int i = 0; i < d; i++)
-            for (int j = 0; j < d; j++) sum += p[i] * metric[(i * d) + j] * p[j];
+            for (int j = 0; j < d; j++) sum += p[i] * matrix[(i * d) + j] * p[j];
         return sum;
     }
 }

@@ -12,7 +12,7 @@ public enum OptimizerKind
     /// per-step metric of the planned actions (σ² times the Fisher matrix of the Gaussian exploration, per step). The
     /// step is the same for any rescaling of θ's entries (C_v → 1000·C_v moves the policy identically), because it is
     /// measured by how much it changes the planned actions, not θ. With a trust radius ε the step is shortened so
-    /// that the RMS change of a planned action, √(ΔθᵀGΔθ), is at most ε (TRPO-style).
+    /// that √(Δθᵀ(G + λ·diag G)Δθ) — the RMS change of a planned action, inflated by the damping — is at most ε (TRPO-style).
     /// </summary>
     Natural,
     /// <summary>
@@ -29,14 +29,14 @@ public enum OptimizerKind
 /// </summary>
 public sealed class ParameterOptimizer
 {
-    private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
+    private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8, SensitivityFloor = 0.01;
 
     /// <summary>Creates an optimizer for d parameters.</summary>
     public ParameterOptimizer(OptimizerKind kind, double learningRate, int parameterCount, double? gradientClipNorm = null,
         double damping = DefaultDamping, double? trustRadius = null)
     {
         if (!(damping > 0) || !double.IsFinite(damping))
-            throw new ArgumentOutOfRangeException(nameof(damping), damping, "The natural gradient's damping λ must be positive and finite (e.g. 1e-3).");
+            throw new ArgumentOutOfRangeException(nameof(damping), damping, "The natural gradient's damping λ must be positive and finite (e.g. 1).");
         if (trustRadius is { } radius && (!(radius > 0) || !double.IsFinite(radius)))
             throw new ArgumentOutOfRangeException(nameof(trustRadius), radius, "The trust radius must be positive and finite (it is the largest RMS change of a planned action per update).");
         Damping = damping;
@@ -50,16 +50,35 @@ public sealed class ParameterOptimizer
         GradientClipNorm = gradientClipNorm;
         FirstMoment = new double[parameterCount];
         SecondMoment = new double[parameterCount];
+        SensitivityReference = new double[parameterCount];
     }
 
     /// <summary>The rule.</summary>
     public OptimizerKind Kind { get; }
     /// <summary>η.</summary>
     public double LearningRate { get; }
+
+    /// <summary>
+    /// Factor in (0, 1] on η (and on the natural step's trust radius) for the next update: the trainer sets it from the
+    /// learning-rate schedule. 1 by default.
+    /// </summary>
+    public double RateScale
+    {
+        get => _rateScale;
+        set
+        {
+            if (!(value > 0) || value > 1) throw new ArgumentOutOfRangeException(nameof(value), value, "The rate scale must be in (0, 1].");
+            _rateScale = value;
+        }
+    }
+
+    private double _rateScale = 1.0;
+
+    private double EffectiveRate => LearningRate * _rateScale;
     /// <summary>If set, ĝ is scaled down to this Euclidean norm before the update.</summary>
     public double? GradientClipNorm { get; }
     /// <summary>Default relative damping λ of the natural gradient's metric (G + λ·diag G).</summary>
-    public const double DefaultDamping = 1e-3;
+    public const double DefaultDamping = 1.0;
     /// <summary>λ: relative damping of the natural gradient's metric (G + λ·diag G); scale-invariant, unlike G + λI.</summary>
     public double Damping { get; }
     /// <summary>ε: the natural step's largest RMS change of a planned action, √(ΔθᵀGΔθ); null for no limit.</summary>
@@ -73,13 +92,23 @@ public sealed class ParameterOptimizer
     /// <summary>Updates applied so far.</summary>
     public int StepCount { get; private set; }
 
-    /// <summary>Restores state saved in a checkpoint.</summary>
-    public void Restore(double[] firstMoment, double[] secondMoment, int stepCount)
+    /// <summary>
+    /// <see cref="OptimizerKind.ActionAdam"/>'s reference sensitivities √G_ii from its first update (zeros before it and
+    /// for the other rules). An entry's sensitivity is floored at 1% of its reference, so an entry that momentarily moves
+    /// no action (e.g. a row of A while its voltage weight is 0) cannot take an unbounded step.
+    /// </summary>
+    public double[] SensitivityReference { get; private set; }
+
+    /// <summary>Restores state saved in a checkpoint (<paramref name="sensitivityReference"/>: null for checkpoints that have none).</summary>
+    public void Restore(double[] firstMoment, double[] secondMoment, int stepCount, double[]? sensitivityReference = null)
     {
         if (firstMoment.Length != FirstMoment.Length || secondMoment.Length != SecondMoment.Length)
             throw new ArgumentException($"The optimizer state has {firstMoment.Length} entries; θ has {FirstMoment.Length}.");
+        if (sensitivityReference is not null && sensitivityReference.Length != FirstMoment.Length)
+            throw new ArgumentException($"The optimizer's sensitivity reference has {sensitivityReference.Length} entries; θ has {FirstMoment.Length}.");
         FirstMoment = (double[])firstMoment.Clone();
         SecondMoment = (double[])secondMoment.Clone();
+        SensitivityReference = sensitivityReference is null ? new double[FirstMoment.Length] : (double[])sensitivityReference.Clone();
         StepCount = stepCount;
     }
 
@@ -110,11 +139,12 @@ public sealed class ParameterOptimizer
         var next = new double[theta.Length];
         var m = (double[])FirstMoment.Clone();
         var v = (double[])SecondMoment.Clone();
+        var reference = (double[])SensitivityReference.Clone();
         int t = StepCount + 1;
         for (int i = 0; i < theta.Length; i++)
         {
             double g = gradient[i] * scale;
-            if (Kind == OptimizerKind.Sgd) next[i] = theta[i] - LearningRate * g;
+            if (Kind == OptimizerKind.Sgd) next[i] = theta[i] - EffectiveRate * g;
             else
             {
                 m[i] = Beta1 * m[i] + (1 - Beta1) * g;
@@ -124,15 +154,18 @@ public sealed class ParameterOptimizer
                 if (Kind == OptimizerKind.ActionAdam)
                 {
                     double sensitivity = Math.Sqrt(Math.Max(metric[(i * theta.Length) + i], 0.0));
-                    unit = sensitivity > 0 ? 1.0 / sensitivity : 0.0;   // an entry that moves no action is left alone
+                    if (reference[i] == 0) reference[i] = sensitivity;
+                    sensitivity = Math.Max(sensitivity, SensitivityFloor * reference[i]);
+                    unit = sensitivity > 0 ? 1.0 / sensitivity : 0.0;   // an entry that never moved an action is left alone
                 }
-                next[i] = theta[i] - LearningRate * unit * mHat / (Math.Sqrt(vHat) + Epsilon);
+                next[i] = theta[i] - EffectiveRate * unit * mHat / (Math.Sqrt(vHat) + Epsilon);
             }
             if (!double.IsFinite(next[i])) return false;
         }
         next.CopyTo(theta);
         FirstMoment = m;
         SecondMoment = v;
+        SensitivityReference = reference;
         StepCount = t;
         return true;
     }
@@ -154,9 +187,11 @@ public sealed class ParameterOptimizer
         }
         var direction = NaturalDirection.Solve(metric, g, Damping);
         if (direction is null) return false;
-        double length = Math.Sqrt(Math.Max(0.0, NaturalDirection.Quadratic(metric, direction)));
-        double step = LearningRate;
-        if (TrustRadius is { } radius && step * length > radius) step = radius / length;
+        // The trust region is measured in the damped metric: in G alone a direction that hardly moves the actions
+        // would look short however far it moves θ.
+        double length = Math.Sqrt(Math.Max(0.0, NaturalDirection.Quadratic(NaturalDirection.Damped(metric, d, Damping)!, direction)));
+        double step = EffectiveRate;
+        if (TrustRadius is { } radius && step * length > radius * _rateScale) step = radius * _rateScale / length;
         var next = new double[d];
         for (int i = 0; i < d; i++)
         {

@@ -12,6 +12,12 @@ public sealed record RolloutRequest(int Seed, bool Explore, int? NoiseSeed = nul
     /// </summary>
     public bool Mirror { get; init; }
 
+    /// <summary>
+    /// Tangent-space exploration: Gaussian deviations (σ per direction, no truncation) only along the directions in which
+    /// θ can move the plan, range ∂U*/∂θ, instead of in every action component (see <see cref="TrainingOptions.TangentExploration"/>).
+    /// </summary>
+    public bool Tangent { get; init; }
+
     /// <summary>Which per-stage quantities an exploring rollout also returns (see <see cref="RolloutDetail"/>).</summary>
     public RolloutDetail Detail { get; init; }
 }

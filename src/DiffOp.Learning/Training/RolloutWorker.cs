@@ -17,7 +17,7 @@ public sealed class RolloutWorker : IDisposable
     private readonly IEnvironment _environment;
     private readonly OptimizationPolicy _policy;
     private readonly TruncatedGaussianExploration _exploration;
-    private readonly double[] _state, _next, _action, _deviations, _jacobian;
+    private readonly double[] _state, _next, _action, _deviations, _jacobian, _basis;
 
     /// <summary>Creates a worker.</summary>
     public RolloutWorker(IEnvironment environment, OptimizationPolicy policy, TruncatedGaussianExploration exploration)
@@ -34,6 +34,7 @@ public sealed class RolloutWorker : IDisposable
         _action = new double[environment.ControlCount];
         _deviations = new double[policy.Ocp.Horizon * environment.ControlCount];
         _jacobian = new double[policy.Ocp.Horizon * environment.ControlCount * policy.Ocp.ParameterCount];
+        _basis = new double[_jacobian.Length];
     }
 
     /// <summary>The environment.</summary>
@@ -75,9 +76,18 @@ public sealed class RolloutWorker : IDisposable
                 if (!plan.IsSuccess) return episode.Dropped(request);
                 planStart = t;
                 planStages = 0;
+                if (request.Explore && request.Tangent)
+                {
+                    int stages = _policy.Mode == PolicyMode.Step ? 1 : Math.Min(_policy.Ocp.Horizon, T - t);
+                    if (!TrySampleTangent(plan, stages, noise, request.Mirror, episode, clock)) return episode.Dropped(request);
+                }
             }
             var planned = plan!.Control(t - planStart);
-            if (request.Explore)
+            if (request.Explore && request.Tangent)
+            {
+                for (int j = 0; j < m; j++) _action[j] = planned[j] + _deviations[planStages * m + j];
+            }
+            else if (request.Explore)
             {
                 _exploration.Sample(planned, _action, noise);
                 for (int j = 0; j < m; j++)
@@ -129,6 +139,40 @@ public sealed class RolloutWorker : IDisposable
         {
             episode.Backward += clock.Elapsed.TotalSeconds;
         }
+    }
+
+    /// <summary>
+    /// Tangent-space exploration: draws the plan's deviations ε = Q z for its first <paramref name="stages"/> stages, with
+    /// Q an orthonormal basis of the range of J = ∂U*/∂θ (those stages' controls) and z ~ N(0, σ²I). The policy can only
+    /// move its plan along range J, so noise outside it adds variance to the estimate and nothing to its mean; inside it
+    /// the deviations are isotropic with variance σ², so the score Jᵀε/σ² of eq. 8 keeps its form and, to first order
+    /// in σ, its mean Jᵀ∇_U L. False when the plan is not differentiable (the rollout is dropped).
+    /// </summary>
+    private bool TrySampleTangent(OcpSolution plan, int stages, Random noise, bool mirror, Episode episode, Stopwatch clock)
+    {
+        int m = _environment.ControlCount, d = _policy.Ocp.ParameterCount, rows = stages * m;
+        clock.Restart();
+        try
+        {
+            _policy.ControlJacobian(plan, stages, _jacobian);
+        }
+        catch (Control.Sensitivity.SensitivityException)
+        {
+            return false;
+        }
+        finally
+        {
+            episode.Backward += clock.Elapsed.TotalSeconds;
+        }
+        int rank = TangentBasis.Orthonormalize(_jacobian, rows, d, _basis);
+        _deviations.AsSpan(0, rows).Clear();
+        for (int k = 0; k < rank; k++)
+        {
+            double z = _exploration.Sigma * TangentBasis.StandardNormal(noise);
+            if (mirror) z = -z;
+            for (int r = 0; r < rows; r++) _deviations[r] += z * _basis[(k * rows) + r];
+        }
+        return true;
     }
 
     /// <summary>s_t = J_tᵀε_t/σ² per stage (paper eq. 8's summand) and Σ_t J_tᵀJ_t, with J_t = ∂u*_t/∂θ (m × d).</summary>

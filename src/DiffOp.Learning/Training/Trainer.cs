@@ -67,27 +67,21 @@ public sealed class Trainer
     {
         var clock = Stopwatch.StartNew();
         int iteration = CompletedIterations;
-        var detail = (Options.Estimator == GradientEstimatorKind.RewardToGo ? RolloutDetail.StageScores : RolloutDetail.None)
-                     | (Optimizer.NeedsMetric ? RolloutDetail.Metric : RolloutDetail.None);
-        var requests = Enumerable.Range(0, Options.Rollouts).Select(k =>
-        {
-            // Antithetic pairs (2k, 2k+1) share the even rollout's seeds; the odd one mirrors its noise.
-            int source = Options.Antithetic ? k - (k % 2) : k;
-            int seed = SeedSequence.Rollout(Options.Seed, iteration, source);
-            var request = Options.SharedInitialState
-                ? new RolloutRequest(SeedSequence.Rollout(Options.Seed, iteration, 0), Explore: true, NoiseSeed: SeedSequence.Noise(seed))
-                : new RolloutRequest(seed, Explore: true);
-            return request with { Mirror = Options.Antithetic && k % 2 == 1, Detail = detail };
-        }).ToList();
+        var requests = TrainingBatch.ExploringRequests(Options, iteration, Optimizer.NeedsMetric).ToList();
         // The evaluation episodes run in the same batch (in parallel with the exploring rollouts) at the same θ.
         bool evaluate = Options.EvaluationEpisodes > 0 && iteration % Options.EvaluateEvery == 0;
         if (evaluate)
             requests.AddRange(Enumerable.Range(0, Options.EvaluationEpisodes).Select(e => new RolloutRequest(SeedSequence.Evaluation(e), Explore: false)));
+        if (Options.Schedule == LearningRateSchedule.Cosine)
+        {
+            double progress = Math.Min(1.0, (double)iteration / Options.Iterations);
+            Optimizer.RateScale = CosineFloor + ((1 - CosineFloor) * 0.5 * (1 + Math.Cos(Math.PI * progress)));
+        }
         var all = _executor.Run(_theta, requests);
         var results = all.Take(Options.Rollouts).ToArray();
         var evaluation = all.Skip(Options.Rollouts).Where(r => !r.Dropped).ToArray();
         var kept = results.Where(r => !r.Dropped).ToArray();
-        var gradient = GradientEstimator.Estimate(Options.Estimator, results, _theta.Length, Options.Antithetic ? 2 : 1, ScoreScale);
+        var gradient = TrainingBatch.Estimate(Options, results, _theta.Length);
         double norm = ParameterOptimizer.Norm(gradient);
         bool skipped = kept.Length == 0 || !Optimizer.TryStep(_theta, gradient, Optimizer.NeedsMetric ? MeanMetric(kept) : []);
         int clamped = skipped ? 0 : ProjectOntoBounds();
@@ -107,10 +101,8 @@ public sealed class Trainer
         };
     }
 
-    /// <summary>σ²/Var(ε) when the score is normalized by the truncated noise's variance, else 1.</summary>
-    private double ScoreScale => Options.NormalizeTruncatedScore
-        ? Options.Sigma * Options.Sigma / new Exploration.TruncatedGaussianExploration(Options.Sigma, Options.Beta).DeviationVariance()
-        : 1.0;
+    /// <summary>The cosine schedule's final fraction of η.</summary>
+    private const double CosineFloor = 0.05;
 
     /// <summary>G = Σ_n Σ_t J_tᵀJ_t / Σ_n T_n over the kept rollouts: the mean per-step metric of the planned actions.</summary>
     private double[] MeanMetric(RolloutResult[] kept)

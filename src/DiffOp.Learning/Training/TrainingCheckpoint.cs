@@ -23,6 +23,8 @@ public sealed record TrainingCheckpoint
     [JsonPropertyName("optimizer_m")] public required double[] OptimizerFirstMoment { get; init; }
     /// <summary>Optimizer state: Adam's second moment.</summary>
     [JsonPropertyName("optimizer_v")] public required double[] OptimizerSecondMoment { get; init; }
+    /// <summary>Optimizer state: the action-unit Adam's reference sensitivities (absent in older checkpoints).</summary>
+    [JsonPropertyName("optimizer_reference")] public double[]? OptimizerSensitivityReference { get; init; }
     /// <summary>Optimizer updates applied.</summary>
     [JsonPropertyName("optimizer_steps")] public required int OptimizerSteps { get; init; }
 
@@ -40,6 +42,7 @@ public sealed record TrainingCheckpoint
             OptimizerFirstMoment = trainer.Optimizer.FirstMoment,
             OptimizerSecondMoment = trainer.Optimizer.SecondMoment,
             OptimizerSteps = trainer.Optimizer.StepCount,
+            OptimizerSensitivityReference = trainer.Optimizer.SensitivityReference,
         };
     }
 
@@ -63,7 +66,7 @@ public sealed record TrainingCheckpoint
     {
         foreach (var (name, values) in Theta)
             if (values.Any(v => !double.IsFinite(v))) throw new InvalidOperationException($"Refusing to write a non-finite θ (block '{name}') to {path}.");
-        if (OptimizerFirstMoment.Concat(OptimizerSecondMoment).Any(v => !double.IsFinite(v)))
+        if (OptimizerFirstMoment.Concat(OptimizerSecondMoment).Concat(OptimizerSensitivityReference ?? []).Any(v => !double.IsFinite(v)))
             throw new InvalidOperationException($"Refusing to write a non-finite optimizer state to {path}.");
         string temporary = path + ".tmp";
         File.WriteAllText(temporary, JsonSerializer.Serialize(this, JsonOptions));

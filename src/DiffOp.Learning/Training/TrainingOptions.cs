@@ -4,6 +4,19 @@ using DiffOp.Learning.Policies;
 
 namespace DiffOp.Learning.Training;
 
+/// <summary>How the step size changes over a run of K iterations (iteration k = 0..K−1).</summary>
+public enum LearningRateSchedule
+{
+    /// <summary>η at every iteration (the paper's rule).</summary>
+    Constant,
+    /// <summary>
+    /// η·(f + (1 − f)·½(1 + cos(πk/K))) with f = 0.05: large steps while far from a good θ, small ones at the end, where
+    /// the estimate's noise would otherwise keep θ wandering around the optimum (stochastic approximation needs a
+    /// decreasing step for that).
+    /// </summary>
+    Cosine,
+}
+
 /// <summary>Settings of a training run (Algorithm 1). Defaults are the paper's: N = 10, β = 0.01, η = 0.1, SGD.</summary>
 public sealed record TrainingOptions
 {
@@ -66,6 +79,17 @@ public sealed record TrainingOptions
     /// </summary>
     public bool NormalizeTruncatedScore { get; init; }
 
+    /// <summary>
+    /// Tangent-space exploration: each plan is perturbed only along range ∂U*/∂θ — the directions in which θ can move it —
+    /// with isotropic Gaussian noise of standard deviation σ per direction (β must be ∞). Noise in the other directions
+    /// changes the cost, and so the estimate, without telling anything about θ: in Traj mode (U has T·m entries and θ only
+    /// d) removing it cuts the estimator's variance by about T·m/d, most of all near a good θ, where the cost's gradient
+    /// with respect to the actions points almost entirely out of the policy's reach. The estimator keeps eq. 8's form;
+    /// its mean is the gradient of the deterministic policy's cost to first order in σ (exactly, for a cost quadratic in
+    /// the actions). In Step mode only the first action is used, so it changes little there.
+    /// </summary>
+    public bool TangentExploration { get; init; }
+
     /// <summary>λ of the natural gradient's damped metric G + λ·diag G (<see cref="OptimizerKind.Natural"/>).</summary>
     public double Damping { get; init; } = ParameterOptimizer.DefaultDamping;
 
@@ -74,6 +98,41 @@ public sealed record TrainingOptions
     /// for no limit (<see cref="OptimizerKind.Natural"/> only).
     /// </summary>
     public double? TrustRadius { get; init; }
+
+    /// <summary>How η changes over the <see cref="Iterations"/> of the run.</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
+    /// <summary>
+    /// The paper's settings (Algorithm 1 with §6's hyperparameters): N = 10, σ = 1, β = 0.01, SGD with η = 0.1, plain
+    /// REINFORCE (eq. 8), independent initial states. Kept for comparison: with β = 0.01 the noise window is so narrow
+    /// that the estimate is about β²σ²/3 of the gradient and θ hardly moves (docs/training.md).
+    /// </summary>
+    public static TrainingOptions Paper(PolicyMode mode) => new()
+    {
+        Mode = mode, Rollouts = 10, Sigma = 1.0, Beta = 0.01, LearningRate = 0.1, Optimizer = OptimizerKind.Sgd,
+        Estimator = GradientEstimatorKind.Reinforce,
+    };
+
+    /// <summary>
+    /// The recommended settings, the best measured on the built-in tasks (docs/training.md): untruncated Gaussian
+    /// exploration with σ = <paramref name="explorationScale"/> (a task's <c>ExplorationScale</c>, in its controls'
+    /// units), a shared start per iteration with the leave-one-out baseline, and Adam measured in action units with
+    /// η = 0.1σ, so that no setting depends on how θ is scaled.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="explorationScale"/> is not positive and finite.</exception>
+    public static TrainingOptions Recommended(PolicyMode mode, double explorationScale)
+    {
+        if (!(explorationScale > 0) || !double.IsFinite(explorationScale))
+            throw new ArgumentOutOfRangeException(nameof(explorationScale), explorationScale, "The exploration scale σ must be positive and finite (in the controls' units).");
+        return new TrainingOptions
+        {
+            Mode = mode, Rollouts = 10, Sigma = explorationScale, Beta = double.PositiveInfinity, LearningRate = RecommendedStepPerSigma * explorationScale,
+            Optimizer = OptimizerKind.ActionAdam, Estimator = GradientEstimatorKind.ReinforceWithBaseline, SharedInitialState = true,
+        };
+    }
+
+    /// <summary>The recommended recipe's η as a fraction of σ (Adam in action units: η is a change of the planned actions).</summary>
+    public const double RecommendedStepPerSigma = 0.1;
 
     /// <summary>Creates this run's optimizer (fresh state).</summary>
     public ParameterOptimizer CreateOptimizer(int parameterCount) =>
@@ -89,10 +148,12 @@ public sealed record TrainingOptions
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"LearningRate must be positive and finite, got {LearningRate}.", nameof(LearningRate));
         if (GradientClipNorm is { } c && !(c > 0)) throw new ArgumentException($"GradientClipNorm must be positive, got {c}.", nameof(GradientClipNorm));
         if (EvaluationEpisodes < 0) throw new ArgumentException($"EvaluationEpisodes must be ≥ 0, got {EvaluationEpisodes}.", nameof(EvaluationEpisodes));
+        if (TangentExploration && !double.IsPositiveInfinity(Beta))
+            throw new ArgumentException($"Tangent-space exploration draws untruncated Gaussian noise: set Beta to ∞ (--beta inf), got {Beta}.", nameof(Beta));
         if (Antithetic && Rollouts % 2 != 0)
             throw new ArgumentException($"Antithetic sampling pairs the rollouts, so Rollouts must be even, got {Rollouts}.", nameof(Rollouts));
         if (!(Damping > 0) || !double.IsFinite(Damping))
-            throw new ArgumentException($"Damping must be positive and finite (e.g. 1e-3), got {Damping}.", nameof(Damping));
+            throw new ArgumentException($"Damping must be positive and finite (e.g. 1), got {Damping}.", nameof(Damping));
         if (TrustRadius is { } radius && (!(radius > 0) || !double.IsFinite(radius)))
             throw new ArgumentException($"TrustRadius must be positive and finite (the largest RMS change of a planned action per update), got {radius}.", nameof(TrustRadius));
         if (EvaluateEvery < 1) throw new ArgumentException($"EvaluateEvery must be ≥ 1, got {EvaluateEvery}.", nameof(EvaluateEvery));
