@@ -15,11 +15,57 @@ public class TrainArgumentTests
     [TestCase(new[] { "--rollouts", "0" }, "Rollouts")]
     [TestCase(new[] { "--iterations", "0" }, "Iterations")]
     [TestCase(new[] { "--lr", "0" }, "LearningRate")]
+    [TestCase(new[] { "--optimizer", "natural", "--damping", "0" }, "Damping")]
+    [TestCase(new[] { "--optimizer", "natural", "--trust-radius", "-1" }, "TrustRadius")]
+    [TestCase(new[] { "--antithetic", "--rollouts", "5" }, "even")]
+    [TestCase(new[] { "--exploration", "tangent", "--beta", "0.01" }, "--beta inf")]
+    [TestCase(new[] { "--recipe", "fastest" }, "fastest")]
     public void Train_BadNumbers_AreUsageErrors(string[] extra, string named)
     {
         var (code, err) = Run(["train", "cartpole", "--out", Out(), .. extra]);
         Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
         Assert.That(err, Does.Contain(named));
+    }
+
+    [Test]
+    [Category("Native")]
+    public void Train_Recipes_FillWhatIsNotGiven_AndExplicitOptionsWin()
+    {
+        if (!DiffOp.Interop.Ipopt.IpoptLibrary.IsAvailable()) Assert.Ignore("Ipopt is not installed here.");
+        System.Text.Json.JsonElement Config(params string[] extra)
+        {
+            string dir = Out();
+            var (code, err) = Run(["train", "cartpole", "--iterations", "1", "--rollouts", "2", "--set", "T=4", "--out", dir, .. extra]);
+            Assert.That(code, Is.EqualTo(0), err);
+            var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "config.json"))).RootElement.Clone();
+            Directory.Delete(dir, recursive: true);
+            return config;
+        }
+        var recommended = Config();
+        Assert.That(recommended.GetProperty("recipe").GetString(), Is.EqualTo("default"));
+        Assert.That(recommended.GetProperty("sigma").GetDouble(), Is.EqualTo(0.5), "cartpole's exploration scale");
+        Assert.That(recommended.GetProperty("beta").GetString(), Is.EqualTo("Infinity"));
+        Assert.That(recommended.GetProperty("optimizer").GetString(), Is.EqualTo("Adam"));
+        Assert.That(recommended.GetProperty("learning_rate").GetDouble(), Is.EqualTo(0.02), "cartpole's recommended step");
+        Assert.That(recommended.GetProperty("schedule").GetString(), Is.EqualTo("Cosine"));
+        Assert.That(recommended.GetProperty("antithetic").GetBoolean(), Is.True);
+        Assert.That(recommended.GetProperty("shared_start").GetBoolean(), Is.True, "Step mode shares the start");
+        Assert.That(recommended.GetProperty("tangent_exploration").GetBoolean(), Is.False, "tangent exploration is for Traj mode");
+        var traj = Config("--mode", "traj");
+        Assert.That(traj.GetProperty("tangent_exploration").GetBoolean(), Is.True);
+        Assert.That(traj.GetProperty("shared_start").GetBoolean(), Is.False, "Traj mode: one start per antithetic pair");
+
+        var paper = Config("--recipe", "paper");
+        Assert.That(paper.GetProperty("sigma").GetDouble(), Is.EqualTo(1.0));
+        Assert.That(paper.GetProperty("beta").GetDouble(), Is.EqualTo(0.01));
+        Assert.That(paper.GetProperty("optimizer").GetString(), Is.EqualTo("Sgd"));
+        Assert.That(paper.GetProperty("learning_rate").GetDouble(), Is.EqualTo(0.1));
+        Assert.That(paper.GetProperty("shared_start").GetBoolean(), Is.False);
+
+        var overridden = Config("--recipe", "paper", "--sigma", "0.3", "--optimizer", "adam");
+        Assert.That(overridden.GetProperty("sigma").GetDouble(), Is.EqualTo(0.3));
+        Assert.That(overridden.GetProperty("optimizer").GetString(), Is.EqualTo("Adam"));
+        Assert.That(overridden.GetProperty("beta").GetDouble(), Is.EqualTo(0.01), "the rest still from the recipe");
     }
 
     [Test]

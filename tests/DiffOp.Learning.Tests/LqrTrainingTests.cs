@@ -78,6 +78,29 @@ public class LqrTrainingTests
         }
     }
 
+    [TestCase(PolicyMode.Traj)]
+    [TestCase(PolicyMode.Step)]
+    [Category("Native")]
+    public void BoxLqrWithWrongDynamics_RecommendedRecipeClosesNinetyPercentOfTheGap(PolicyMode mode)
+    {
+        if (!DiffOp.Interop.Ipopt.IpoptLibrary.IsAvailable()) Assert.Ignore("Ipopt is not installed here.");
+        var ocp = LqrSamples.BoxLqr(mode == PolicyMode.Traj ? 8 : 4);
+        var truth = ocp.InitialParameters();
+        var wrong = ocp.InitialParameters();
+        var b = ocp.Parameter("b");
+        for (int i = 0; i < b.Length; i++) wrong[b.Offset + i] = -wrong[b.Offset + i];
+        var options = TrainingOptions.Recommended(mode, 0.05, 0.03) with { Iterations = 40, Seed = 2 };
+        var worker = new RolloutWorker(new LqrEnvironment(), new OptimizationPolicy(ocp, mode), new TruncatedGaussianExploration(options.Sigma, options.Beta));
+        double Evaluate(double[] theta) => worker.Run(theta, new RolloutRequest(10_000, false)).Cost;
+        double initial = Evaluate(wrong), best = Evaluate(truth);
+        var trainer = new Trainer(options, new SequentialRolloutExecutor(worker), wrong);
+        trainer.Train();
+        double trained = Evaluate(trainer.Theta);
+        TestContext.Progress.WriteLine($"{mode}: {initial} → {trained} (true model {best})");
+        Assert.That(trained, Is.Not.NaN);
+        Assert.That(trained - best, Is.LessThan(0.1 * (initial - best)), $"{initial} → {trained}, true model {best}");
+    }
+
     [Test]
     [Category("Native")]
     public void ForcedSolverFailure_IsCountedAndThetaStaysFinite()

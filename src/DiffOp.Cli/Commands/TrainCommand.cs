@@ -25,15 +25,15 @@ internal static class TrainCommand
         var rollouts = new Option<int>("--rollouts") { Description = "N: rollouts per iteration (recipe: 10)." };
         var sigma = new Option<double>("--sigma") { Description = "σ of the exploration, in the controls' units (default recipe: the task's exploration scale; paper: 1)." };
         var beta = new Option<string>("--beta") { Description = "β: window half-width w = βσ² ('inf' for an untruncated Gaussian). Default recipe: inf; paper: 0.01." };
-        var lr = new Option<double>("--lr") { Description = "η: learning rate (default recipe: 0.1σ in action units; paper: 0.1)." };
-        var optimizer = new Option<string>("--optimizer") { Description = "sgd (the paper's), adam, action-adam (Adam with steps in action units; the default recipe's) or natural (natural gradient with a trust region)." };
+        var lr = new Option<double>("--lr") { Description = "η: learning rate (default recipe: the task's recommended Adam step, e.g. 0.02 for voltage; paper: 0.1)." };
+        var optimizer = new Option<string>("--optimizer") { Description = "sgd (the paper's), adam (the default recipe's), action-adam (Adam with steps in action units) or natural (natural gradient with a trust region)." };
         optimizer.AcceptOnlyFromAmong("sgd", "adam", "natural", "action-adam");
         var estimator = new Option<string>("--estimator") { Description = "reinforce (paper eq. 8), baseline (leave-one-out batch-mean baseline; the default recipe's) or reward-to-go (per-step, with a per-step baseline)." };
         estimator.AcceptOnlyFromAmong("reinforce", "baseline", "reward-to-go");
         var antithetic = new Option<bool>("--antithetic") { Description = "Rollouts in mirrored pairs (+ε, −ε) with a shared start; needs an even --rollouts." };
         var normalize = new Option<bool>("--normalize-truncation") { Description = "Divide the score by the truncated noise's variance instead of σ² (matters for finite β)." };
         var damping = new Option<double>("--damping") { Description = "λ of the natural gradient's damped metric G + λ·diag G.", DefaultValueFactory = _ => DiffOp.Learning.Optimizers.ParameterOptimizer.DefaultDamping };
-        var schedule = new Option<string>("--schedule") { Description = "constant η, or cosine: η decays to 5% over the run's iterations." };
+        var schedule = new Option<string>("--schedule") { Description = "constant η (paper), or cosine: η decays to 5% over the run's iterations (default recipe)." };
         schedule.AcceptOnlyFromAmong("constant", "cosine");
         var exploration = new Option<string>("--exploration") { Description = "full: noise on every action (the paper's); tangent: Gaussian noise only along the directions θ can move the plan (needs --beta inf)." };
         exploration.AcceptOnlyFromAmong("full", "tangent");
@@ -74,7 +74,7 @@ internal static class TrainCommand
                     var policyMode = parse.GetValue(mode) == "traj" ? PolicyMode.Traj : PolicyMode.Step;
                     var baseOptions = parse.GetValue(recipe) == "paper"
                         ? TrainingOptions.Paper(policyMode)
-                        : TrainingOptions.Recommended(policyMode, model.ExplorationScale);
+                        : TrainingOptions.Recommended(policyMode, model.ExplorationScale, model.RecommendedLearningRate);
                     T Pick<T>(Option<T> option, T fromRecipe) => parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)! : fromRecipe;
                     config = new RunConfig
                     {

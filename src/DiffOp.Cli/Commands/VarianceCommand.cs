@@ -29,7 +29,9 @@ internal static class VarianceCommand
         ("baseline + shared start", o => o),
         ("reward-to-go + shared start", o => o with { Estimator = GradientEstimatorKind.RewardToGo }),
         ("antithetic + baseline + shared start", o => o with { Antithetic = true }),
+        ("antithetic pairs, one start per pair", o => o with { Antithetic = true, SharedInitialState = false }),
         ("tangent + baseline + shared start", o => o with { TangentExploration = true }),
+        ("tangent + antithetic pairs, one start per pair", o => o with { TangentExploration = true, Antithetic = true, SharedInitialState = false }),
         ("tangent + antithetic + baseline + shared start", o => o with { TangentExploration = true, Antithetic = true }),
     ];
 
@@ -60,7 +62,10 @@ internal static class VarianceCommand
             if (w < 1) throw new ArgumentException($"--workers must be at least 1, got {w}.");
             var model = EnvironmentCatalog.CreatePolicyModel(parse.GetRequiredValue(environment), parse.GetValue(set) ?? []);
             var policyMode = parse.GetValue(mode) == "traj" ? PolicyMode.Traj : PolicyMode.Step;
-            var options = TrainingOptions.Recommended(policyMode, model.ExplorationScale) with { Rollouts = n, Optimizer = OptimizerKind.Adam };
+            var options = TrainingOptions.Recommended(policyMode, model.ExplorationScale, model.RecommendedLearningRate) with
+            {
+                Rollouts = n, Antithetic = false, TangentExploration = false, SharedInitialState = true,
+            };
             var config = new RunConfig
             {
                 Environment = model.Name, Settings = parse.GetValue(set) ?? [], Mode = policyMode, Horizon = TrainingSetup.HorizonFor(model, policyMode),

@@ -40,28 +40,26 @@ internal static class TrainingRun
         using var executor = setup.CreateExecutor(workers);
         var trainer = new Trainer(options, executor, theta, optimizer, completed);
         var progress = new ProgressReporter(output, config.Iterations, interactive: !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out));
-        while (trainer.CompletedIterations < config.Iterations)
+        try
         {
-            var metrics = trainer.RunIteration();
-            MetricsCsvWriter.Append(metricsPath, metrics);
-            TrainingCheckpoint.From(trainer, setup.Ocp.Parameters).Save(paramsPath);
-            progress.Report(metrics);
-            if (trainer.ConsecutiveAllDroppedIterations >= StallLimit)
+            trainer.Train(metrics =>
             {
-                SaveCurve(config, dir, metricsPath);
-                throw new TrainingStalledException(
-                    $"Every rollout was dropped in {StallLimit} iterations in a row (the policy OCP failed to solve or was not differentiable at θ), " +
-                    $"so θ cannot change any more; stopped at iteration {metrics.Iteration}. θ and metrics.csv are saved in {dir}. " +
-                    "Use a smaller step (--lr), a smaller --sigma, or --clip; 'diffop solve' with --theta shows whether the OCP solves.");
-            }
+                MetricsCsvWriter.Append(metricsPath, metrics);
+                TrainingCheckpoint.From(trainer, setup.Ocp.Parameters).Save(paramsPath);
+                progress.Report(metrics);
+            });
+        }
+        catch (TrainingStalledException stalled)
+        {
+            SaveCurve(config, dir, metricsPath);
+            throw new TrainingStalledException(
+                $"{stalled.Message.Replace("a smaller step (learning rate), a smaller σ, or gradient clipping.", "a smaller step (--lr), a smaller --sigma, or --clip;")} " +
+                $"θ and metrics.csv are saved in {dir}; 'diffop solve' with --theta shows whether the OCP solves.", stalled);
         }
         var curve = SaveCurve(config, dir, metricsPath);
         output.WriteLine($"done: mean cost {curve[0].MeanCost:G6} (iteration 1) → {curve[^1].MeanCost:G6} (iteration {curve[^1].Iteration}); files in {dir}");
         return DiffOpCli.Success;
     }
-
-    /// <summary>Iterations in a row with every rollout dropped after which training stops (θ can no longer change).</summary>
-    public const int StallLimit = 5;
 
     private static IReadOnlyList<(int Iteration, double MeanCost)> SaveCurve(RunConfig config, string dir, string metricsPath)
     {

@@ -97,6 +97,10 @@ public abstract class ControlTaskPolicyModel<TEquations> : IPolicyModel
     public double ExplorationScale => 0.5;
 
     /// <inheritdoc/>
+    /// <remarks>0.02 (cart-pole, robot arm); the quadrotor overrides it.</remarks>
+    public virtual double RecommendedLearningRate => 0.02;
+
+    /// <inheritdoc/>
     /// <remarks>θ_f ≥ <see cref="PhysicalLowerFraction"/>·|true value| (a mass, length or inertia must stay positive for
     /// the dynamics to make sense); weights θ_c, θ_H ≥ 0 (a negative weight makes the OCP unbounded).</remarks>
     public double[] ParameterLowerBounds() =>

@@ -52,6 +52,9 @@ public interface IPolicyModel
     /// </summary>
     double ExplorationScale { get; }
 
+    /// <summary>The recommended recipe's Adam step size η, in θ's units (the largest that stayed stable in measurements).</summary>
+    double RecommendedLearningRate { get; }
+
     /// <summary>Builds the policy OCP with horizon <paramref name="horizon"/> whose parameter blocks start at <paramref name="theta"/>.</summary>
     /// <param name="horizon">H (number of control steps).</param>
     /// <param name="theta">Initial θ, the blocks of <see cref="ParameterBlockNames"/> concatenated.</param>

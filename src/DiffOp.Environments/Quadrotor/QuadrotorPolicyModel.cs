@@ -11,6 +11,10 @@ namespace DiffOp.Environments.Quadrotor;
 /// </summary>
 public sealed class QuadrotorPolicyModel : ControlTaskPolicyModel<QuadrotorEquations>
 {
+    /// <inheritdoc/>
+    /// <remarks>0.05: the quadrotor's θ entries are larger (inertias, arm length, weights), so a larger Adam step.</remarks>
+    public override double RecommendedLearningRate => 0.05;
+
     /// <summary>Creates the model.</summary>
     /// <param name="settings">Settings; null gives the §5 defaults.</param>
     /// <exception cref="ArgumentException">The settings are invalid.</exception>

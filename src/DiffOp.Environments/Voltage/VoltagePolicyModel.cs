@@ -107,6 +107,10 @@ public sealed class VoltagePolicyModel : IPolicyModel
     public double ExplorationScale => 0.01;
 
     /// <inheritdoc/>
+    /// <remarks>0.02 with the cosine schedule (a seed-0 comparison in docs/training.md).</remarks>
+    public double RecommendedLearningRate => 0.02;
+
+    /// <inheritdoc/>
     /// <remarks>diag C_v ≥ 0 keeps the OCP a convex QP; the entries of A are unbounded.</remarks>
     public double[] ParameterLowerBounds() => [0, 0, 0, .. Enumerable.Repeat(double.NegativeInfinity, 9)];
 

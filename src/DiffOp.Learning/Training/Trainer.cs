@@ -62,6 +62,36 @@ public sealed class Trainer
     /// <summary>The current θ (a copy).</summary>
     public double[] Theta => (double[])_theta.Clone();
 
+    /// <summary>Iterations in a row with every rollout dropped after which <see cref="Train"/> stops (θ can no longer change).</summary>
+    public const int StallLimit = 5;
+
+    /// <summary>
+    /// Runs iterations until <see cref="TrainingOptions.Iterations"/> are complete (counting those done before a resume),
+    /// calling <paramref name="onIteration"/> after each one (write metrics and checkpoints there). Returns the metrics
+    /// of the iterations it ran.
+    /// </summary>
+    /// <exception cref="TrainingStalledException">
+    /// Every rollout was dropped in <see cref="StallLimit"/> iterations in a row; the callback has seen the last one.
+    /// </exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (between iterations).</exception>
+    public IReadOnlyList<IterationMetrics> Train(Action<IterationMetrics>? onIteration = null, CancellationToken cancellationToken = default)
+    {
+        var all = new List<IterationMetrics>();
+        while (CompletedIterations < Options.Iterations)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var metrics = RunIteration();
+            all.Add(metrics);
+            onIteration?.Invoke(metrics);
+            if (ConsecutiveAllDroppedIterations >= StallLimit)
+                throw new TrainingStalledException(
+                    $"Every rollout was dropped in {StallLimit} iterations in a row (the policy OCP failed to solve or was not differentiable at θ), " +
+                    $"so θ cannot change any more; stopped at iteration {metrics.Iteration}. " +
+                    "Use a smaller step (learning rate), a smaller σ, or gradient clipping.");
+        }
+        return all;
+    }
+
     /// <summary>Runs the next iteration.</summary>
     public IterationMetrics RunIteration()
     {

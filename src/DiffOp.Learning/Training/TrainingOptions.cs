@@ -115,24 +115,27 @@ public sealed record TrainingOptions
 
     /// <summary>
     /// The recommended settings, the best measured on the built-in tasks (docs/training.md): untruncated Gaussian
-    /// exploration with σ = <paramref name="explorationScale"/> (a task's <c>ExplorationScale</c>, in its controls'
-    /// units), a shared start per iteration with the leave-one-out baseline, and Adam measured in action units with
-    /// η = 0.1σ, so that no setting depends on how θ is scaled.
+    /// exploration with σ = <paramref name="sigma"/> (in the controls' units), the leave-one-out baseline, antithetic
+    /// pairs, Adam with η = <paramref name="learningRate"/> decaying on a cosine schedule, N = 10. Traj mode perturbs each
+    /// plan only along the directions θ can move it (tangent-space exploration) and gives every antithetic pair its own
+    /// initial state; Step mode shares one initial state per iteration (there the partner of a pair no longer mirrors the
+    /// score exactly, so the baseline must come from the same start).
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="explorationScale"/> is not positive and finite.</exception>
-    public static TrainingOptions Recommended(PolicyMode mode, double explorationScale)
+    /// <exception cref="ArgumentOutOfRangeException">σ or η is not positive and finite.</exception>
+    public static TrainingOptions Recommended(PolicyMode mode, double sigma, double learningRate)
     {
-        if (!(explorationScale > 0) || !double.IsFinite(explorationScale))
-            throw new ArgumentOutOfRangeException(nameof(explorationScale), explorationScale, "The exploration scale σ must be positive and finite (in the controls' units).");
+        if (!(sigma > 0) || !double.IsFinite(sigma))
+            throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "The exploration σ must be positive and finite (in the controls' units).");
+        if (!(learningRate > 0) || !double.IsFinite(learningRate))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate η must be positive and finite.");
+        bool traj = mode == PolicyMode.Traj;
         return new TrainingOptions
         {
-            Mode = mode, Rollouts = 10, Sigma = explorationScale, Beta = double.PositiveInfinity, LearningRate = RecommendedStepPerSigma * explorationScale,
-            Optimizer = OptimizerKind.ActionAdam, Estimator = GradientEstimatorKind.ReinforceWithBaseline, SharedInitialState = true,
+            Mode = mode, Rollouts = 10, Sigma = sigma, Beta = double.PositiveInfinity, LearningRate = learningRate,
+            Optimizer = OptimizerKind.Adam, Schedule = LearningRateSchedule.Cosine, Estimator = GradientEstimatorKind.ReinforceWithBaseline,
+            Antithetic = true, TangentExploration = traj, SharedInitialState = !traj,
         };
     }
-
-    /// <summary>The recommended recipe's η as a fraction of σ (Adam in action units: η is a change of the planned actions).</summary>
-    public const double RecommendedStepPerSigma = 0.1;
 
     /// <summary>Creates this run's optimizer (fresh state).</summary>
     public ParameterOptimizer CreateOptimizer(int parameterCount) =>
