@@ -7,7 +7,7 @@
          there is no package to install automatically on Windows)
   build  dotnet build in Release
   test   setup, native smoke test when cmake and Ipopt headers are available (set IPOPT_DIR), then dotnet test
-  demo   setup, build, solve HS071 through the diffop CLI
+  demo   setup, build, solve HS071, train the voltage policy (default recipe, 200 iterations) and evaluate it
   bench  regenerate docs/RESULTS.md with 'diffop results' (--quick: a short smoke run)
   bench-suite  BenchmarkDotNet (extra arguments pass through)
   pack   dotnet pack into artifacts/packages (copy Ipopt's DLLs into native-libs/runtimes/win-x64/native first)
@@ -47,7 +47,15 @@ switch ($Command) {
   'setup' { Invoke-Setup }
   'build' { Invoke-Setup; Invoke-Build }
   'test' { Invoke-Test }
-  'demo' { Invoke-Setup; Invoke-Build; dotnet run --project src/DiffOp.Cli -c $Config -- solve hs071 }
+  'demo' {
+    Invoke-Setup; Invoke-Build
+    $cli = "src/DiffOp.Cli/bin/$Config/net10.0/diffop.dll"
+    dotnet $cli solve hs071 --json
+    if (Test-Path runs/demo-voltage-traj) { Remove-Item -Recurse -Force runs/demo-voltage-traj }
+    dotnet $cli train voltage --mode traj --iterations 200 --workers 2 --seed 0 --out runs/demo-voltage-traj
+    dotnet $cli evaluate runs/demo-voltage-traj --scenarios 100
+    exit $LASTEXITCODE
+  }
   'bench' { Invoke-Setup; Invoke-Build; dotnet "src/DiffOp.Cli/bin/$Config/net10.0/diffop.dll" results @Rest; exit $LASTEXITCODE }
   'bench-suite' { Invoke-Setup; dotnet run -c Release --project bench/DiffOp.Benchmarks -- @Rest }
   'pack' { Invoke-Setup; dotnet pack DiffOp.Native.sln -c Release --nologo -o artifacts/packages }

@@ -18,6 +18,7 @@ public class TrainArgumentTests
     [TestCase(new[] { "--optimizer", "natural", "--damping", "0" }, "Damping")]
     [TestCase(new[] { "--optimizer", "natural", "--trust-radius", "-1" }, "TrustRadius")]
     [TestCase(new[] { "--antithetic", "--rollouts", "5" }, "even")]
+    [TestCase(new[] { "--rollouts", "5" }, "--antithetic false")]
     [TestCase(new[] { "--exploration", "tangent", "--beta", "0.01" }, "--beta inf")]
     [TestCase(new[] { "--recipe", "fastest" }, "fastest")]
     public void Train_BadNumbers_AreUsageErrors(string[] extra, string named)

@@ -25,7 +25,7 @@ public class TrainCommandTests
     private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     private string[] Train(string dir, int iterations, int workers = 1) =>
-        ["train", "cartpole", "--iterations", iterations.ToString(), "--rollouts", "3", "--set", "T=8", "--sigma", "0.5",
+        ["train", "cartpole", "--recipe", "paper", "--iterations", iterations.ToString(), "--rollouts", "3", "--set", "T=8", "--sigma", "0.5",
          "--beta", "inf", "--optimizer", "adam", "--lr", "0.02", "--estimator", "baseline", "--seed", "3", "--workers", workers.ToString(), "--out", dir];
 
     private static double[] Theta(string dir)

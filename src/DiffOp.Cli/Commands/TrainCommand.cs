@@ -93,6 +93,9 @@ internal static class TrainCommand
                         GradientClip = parse.GetValue(clip), SharedStart = Pick(sharedStart, baseOptions.SharedInitialState),
                         EvaluationEpisodes = parse.GetValue(evalEpisodes), EvaluateEvery = parse.GetValue(evalEvery), Seed = parse.GetValue(seed), InitialTheta = parse.GetValue(theta)!,
                     };
+                    if (config.Antithetic && config.Rollouts % 2 != 0 && parse.GetResult(antithetic) is not { Implicit: false })
+                        throw new ArgumentException(
+                            $"--rollouts {config.Rollouts} is odd, but the {config.Recipe} recipe runs antithetic pairs: give an even --rollouts, or --antithetic false.");
                     dir = parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.Combine("runs", $"{config.Environment}-{parse.GetValue(mode)}-seed{config.Seed}"));
                 }
                 config.ToTrainingOptions().Validate();

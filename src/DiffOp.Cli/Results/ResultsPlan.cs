@@ -3,9 +3,9 @@ using DiffOp.Learning.Policies;
 namespace DiffOp.Cli.Results;
 
 /// <summary>
-/// Training settings of one environment in the results run. Every run uses Gaussian exploration (β = ∞), the
-/// leave-one-out baseline, a shared start per iteration and Adam: with the paper's own settings (β = 0.01, SGD
-/// η = 0.1) θ barely moves or, on the nonlinear tasks, jumps out of the physical region (docs/training.md).
+/// Training settings of one environment in the results run: the default recipe (TrainingOptions.Recommended) with the
+/// environment's σ and η. With the paper's own settings (β = 0.01, SGD η = 0.1) θ barely moves or, on the nonlinear
+/// tasks, jumps out of the physical region (docs/training.md).
 /// </summary>
 /// <param name="Environment">Environment name.</param>
 /// <param name="Sigma">σ of the exploration, in the units of the environment's controls.</param>
@@ -18,15 +18,15 @@ internal sealed record EnvironmentRecipe(string Environment, double Sigma, doubl
     /// <summary>The <c>diffop train</c> arguments of one run (without --out).</summary>
     public string[] TrainArguments(PolicyMode mode, int seed, int workers) =>
     [
-        "train", Environment, "--mode", mode == PolicyMode.Step ? "step" : "traj", "--iterations", Invariant(Iterations), "--rollouts", "10",
-        "--sigma", Invariant(Sigma), "--beta", "inf", "--estimator", "baseline", "--shared-start", "--optimizer", "adam",
-        "--lr", Invariant(LearningRate), "--eval-episodes", Invariant(EvaluationEpisodes), "--eval-every", Invariant(EvaluateEvery),
+        "train", Environment, "--recipe", "default", "--mode", mode == PolicyMode.Step ? "step" : "traj", "--iterations", Invariant(Iterations), "--rollouts", "10",
+        "--sigma", Invariant(Sigma), "--lr", Invariant(LearningRate), "--eval-episodes", Invariant(EvaluationEpisodes), "--eval-every", Invariant(EvaluateEvery),
         "--seed", Invariant(seed), "--workers", Invariant(workers),
     ];
 
     /// <summary>The training options as a reader sees them in the report.</summary>
     public string Describe() =>
-        $"σ = {Invariant(Sigma)}, β = ∞, Adam η = {Invariant(LearningRate)}, leave-one-out baseline, shared start, N = 10, K = {Iterations}, " +
+        $"default recipe: σ = {Invariant(Sigma)}, β = ∞, Adam η = {Invariant(LearningRate)} with cosine decay, antithetic pairs, leave-one-out baseline " +
+        $"(Traj: tangent-space exploration, one start per pair; Step: shared start), N = 10, K = {Iterations}, " +
         $"{EvaluationEpisodes} evaluation episodes every {(EvaluateEvery == 1 ? "iteration" : $"{EvaluateEvery} iterations")}";
 
     private static string Invariant(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -53,7 +53,7 @@ internal sealed record ResultsPlan(bool Quick, int Seeds, IReadOnlyList<Environm
         new("cartpole", 0.5, 0.02, 100, 10, 1),
         new("robotarm", 0.5, 0.02, 100, 10, 1),
         new("quadrotor", 0.5, 0.05, 60, 4, 2),
-        new("voltage", 0.01, 0.01, 1000, 10, 10),
+        new("voltage", 0.01, 0.02, 1000, 10, 10),
     ], VoltageScenarios: 500, StepEvaluationSeeds: 1, PaperSettingsRun: true);
 
     /// <summary>The smoke run: 2 seeds, a tenth of the iterations or less, 50 scenarios.</summary>
@@ -62,7 +62,7 @@ internal sealed record ResultsPlan(bool Quick, int Seeds, IReadOnlyList<Environm
         new("cartpole", 0.5, 0.02, 10, 5, 1),
         new("robotarm", 0.5, 0.02, 10, 4, 1),
         new("quadrotor", 0.5, 0.05, 4, 2, 2),
-        new("voltage", 0.01, 0.01, 50, 5, 5),
+        new("voltage", 0.01, 0.02, 50, 5, 5),
     ], VoltageScenarios: 50, StepEvaluationSeeds: 1, PaperSettingsRun: false);
 
     /// <summary>The voltage recipe.</summary>

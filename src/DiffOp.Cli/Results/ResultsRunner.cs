@@ -63,7 +63,7 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
             var v = plan.Voltage;
             string[] arguments =
             [
-                "train", "voltage", "--mode", "traj", "--iterations", Invariant(v.Iterations), "--rollouts", Invariant(ResultsPlan.Rollouts),
+                "train", "voltage", "--recipe", "paper", "--mode", "traj", "--iterations", Invariant(v.Iterations), "--rollouts", Invariant(ResultsPlan.Rollouts),
                 "--eval-episodes", Invariant(v.EvaluationEpisodes), "--eval-every", Invariant(v.EvaluateEvery), "--seed", "0", "--workers", Invariant(workers),
             ];
             yield return (v, PolicyMode.Traj, 0, "paper", arguments, RunSettings.Paper(v));
@@ -178,18 +178,21 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
 }
 
 /// <summary>The training settings a results job asks for, to tell whether a run folder in the work folder can be reused.</summary>
-internal sealed record RunSettings(double Sigma, double Beta, double LearningRate, OptimizerKind Optimizer, GradientEstimatorKind Estimator,
-                                   bool SharedStart, int Rollouts, int EvaluationEpisodes, int EvaluateEvery)
+internal sealed record RunSettings(string Recipe, double Sigma, double LearningRate, int Rollouts, int EvaluationEpisodes, int EvaluateEvery)
 {
-    public static RunSettings Tuned(EnvironmentRecipe r) =>
-        new(r.Sigma, double.PositiveInfinity, r.LearningRate, OptimizerKind.Adam, GradientEstimatorKind.ReinforceWithBaseline, true, ResultsPlan.Rollouts, r.EvaluationEpisodes, r.EvaluateEvery);
+    /// <summary>The default recipe with the environment's σ and η.</summary>
+    public static RunSettings Tuned(EnvironmentRecipe r) => new("default", r.Sigma, r.LearningRate, ResultsPlan.Rollouts, r.EvaluationEpisodes, r.EvaluateEvery);
 
-    /// <summary>The paper's settings (the CLI defaults): σ = 1, β = 0.01, SGD η = 0.1, REINFORCE.</summary>
-    public static RunSettings Paper(EnvironmentRecipe r) =>
-        new(1.0, 0.01, 0.1, OptimizerKind.Sgd, GradientEstimatorKind.Reinforce, false, ResultsPlan.Rollouts, r.EvaluationEpisodes, r.EvaluateEvery);
+    /// <summary>The paper's recipe: σ = 1, β = 0.01, SGD η = 0.1, REINFORCE.</summary>
+    public static RunSettings Paper(EnvironmentRecipe r) => new("paper", 1.0, 0.1, ResultsPlan.Rollouts, r.EvaluationEpisodes, r.EvaluateEvery);
 
-    public bool Matches(RunConfig c) =>
-        c.Sigma == Sigma && c.Beta == Beta && c.LearningRate == LearningRate && c.Optimizer == Optimizer && c.Estimator == Estimator &&
-        c.SharedStart == SharedStart && c.Rollouts == Rollouts && c.EvaluationEpisodes == EvaluationEpisodes && c.EvaluateEvery == EvaluateEvery &&
-        c.GradientClip is null && c.InitialTheta == "init" && c.Settings.Length == 0;
+    public bool Matches(RunConfig c)
+    {
+        var expected = Recipe == "paper" ? TrainingOptions.Paper(c.Mode) : TrainingOptions.Recommended(c.Mode, Sigma, LearningRate);
+        return c.Recipe == Recipe && c.Sigma == expected.Sigma && c.Beta.Equals(expected.Beta) && c.LearningRate == expected.LearningRate &&
+               c.Optimizer == expected.Optimizer && c.Estimator == expected.Estimator && c.SharedStart == expected.SharedInitialState &&
+               c.Antithetic == expected.Antithetic && c.TangentExploration == expected.TangentExploration && c.Schedule == expected.Schedule &&
+               c.Rollouts == Rollouts && c.EvaluationEpisodes == EvaluationEpisodes && c.EvaluateEvery == EvaluateEvery &&
+               c.GradientClip is null && c.InitialTheta == "init" && c.Settings.Length == 0;
+    }
 }
