@@ -22,7 +22,7 @@ public sealed record TrainingOptions
 {
     /// <summary>Step (re-plan every step) or Traj (plan once per episode).</summary>
     public PolicyMode Mode { get; init; } = PolicyMode.Step;
-    /// <summary>K: number of iterations.</summary>
+    /// <summary>K: number of iterations (<see cref="Trainer.Train"/> runs up to it; the cosine schedule spans it).</summary>
     public int Iterations { get; init; } = 100;
     /// <summary>N: rollouts per iteration.</summary>
     public int Rollouts { get; init; } = 10;
