@@ -69,6 +69,26 @@ public class TrainCommandTests
         Assert.That(Theta(two), Is.EqualTo(Theta(one)));
     }
 
+    [TestCase("traj", "adam")]
+    [TestCase("step", "natural")]
+    [TestCase("traj", "action-adam")]
+    public void Train_DefaultRecipeAndMetricOptimizers_TwoWorkerProcessesGiveTheSameThetaAsOne(string mode, string optimizer)
+    {
+        // The worker protocol carries the mirrored, tangent and per-step requests and the metric back: any loss shows here.
+        string[] Args(string dir, int workers) =>
+            ["train", "cartpole", "--mode", mode, "--iterations", "2", "--rollouts", "4", "--set", "T=8", "--optimizer", optimizer,
+             "--estimator", "reward-to-go", "--trust-radius", "0.1", "--seed", "5", "--workers", workers.ToString(), "--out", dir];
+        string one = Path.Combine(_root, $"one-{mode}-{optimizer}"), two = Path.Combine(_root, $"two-{mode}-{optimizer}");
+        var (code, _, err) = Run(Args(one, 1));
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        (code, _, err) = Run(Args(two, 2));
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        Assert.That(Theta(two), Is.EqualTo(Theta(one)));
+        var rows = File.ReadAllLines(Path.Combine(one, "metrics.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
+        Assert.That(rows, Has.Length.EqualTo(2));
+        Assert.That(rows.Select(r => r[7]), Is.All.EqualTo("0"), "both updates were applied (update_skipped = 0)");
+    }
+
     [Test]
     public void Resume_ContinuesToTheSameThetaAsAnUninterruptedRun()
     {
