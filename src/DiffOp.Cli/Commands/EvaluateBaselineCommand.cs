@@ -5,7 +5,7 @@ namespace DiffOp.Cli.Commands;
 
 /// <summary>
 /// <c>diffop evaluate-baseline voltage --controller sgf [--scenarios 500] [--steps 100] [--json]</c>: runs a reference
-/// controller through the published voltage evaluation protocol (ENVIRONMENTS.md §7.3: scenarios 0..N−1, evaluation
+/// controller through the published voltage evaluation protocol (docs/environments-voltage.md: scenarios 0..N−1, evaluation
 /// box, no early stop) and prints the transient and steady-state costs and the number of power-flow failures.
 /// </summary>
 internal static class EvaluateBaselineCommand
@@ -22,7 +22,7 @@ internal static class EvaluateBaselineCommand
         environment.AcceptOnlyFromAmong(Environments);
         var controller = new Option<string>("--controller")
         {
-            Description = "The baseline controller: sgf (safe gradient flow, alpha 0.5, ENVIRONMENTS.md §7.3).",
+            Description = "The baseline controller: sgf (safe gradient flow, alpha 0.5; docs/environments-voltage.md).",
             Required = true,
         };
         controller.AcceptOnlyFromAmong(Controllers);

@@ -12,7 +12,7 @@ namespace DiffOp.Cli.Commands;
 /// <c>diffop evaluate DIR [--episodes E | --scenarios S] [--json]</c>: runs the deterministic policy (u = u*) with the
 /// trained θ of a run folder, and with its initial θ for comparison, on the true system. <c>--episodes</c> runs
 /// E training-length episodes with seeds 1,000,000 + e (disjoint from training seeds); <c>--scenarios</c> (voltage)
-/// runs the ENVIRONMENTS.md §7.3 protocol on scenarios 0..S−1 (100 steps, evaluation box).
+/// runs the paper's voltage evaluation protocol (docs/environments-voltage.md) on scenarios 0..S−1 (100 steps, evaluation box).
 /// </summary>
 internal static class EvaluateCommand
 {

@@ -22,7 +22,7 @@ internal sealed record TrainingRunSummary(
     IReadOnlyList<(int Iteration, double Value)> Evaluation, IReadOnlyList<(int Iteration, double Value)> Exploring,
     double WallSeconds, double ForwardSeconds, double BackwardSeconds, long Solves);
 
-/// <summary>Transient and steady-state cost of one voltage policy on scenarios 0..S−1 (ENVIRONMENTS.md §7.3).</summary>
+/// <summary>Transient and steady-state cost of one voltage policy on scenarios 0..S−1 (docs/environments-voltage.md).</summary>
 /// <param name="Policy">Row label.</param>
 /// <param name="Transient">Transient cost per evaluated seed (one entry for a single policy).</param>
 /// <param name="SteadyState">Steady-state cost per evaluated seed.</param>

@@ -164,7 +164,7 @@ internal static class ResultsReport
         md.AppendLine($"Mean over {data.Plan.Seeds} seeds (line) and the 20th–80th percentile band (shaded) of the **evaluation cost**: the deterministic " +
                       "policy (u = u*) at each iteration's θ on fixed episodes, the same for every seed and iteration, so that the curve shows the " +
                       "policy and not the exploration noise or the draw of initial states. Dashed: the same episodes with the true θ (the policy OCP " +
-                      "equal to the true problem). The initial θ is θ_true + U(−σ0/2, σ0/2) per entry (ENVIRONMENTS.md §5); voltage starts at C_v = I, A = 0.5·I.");
+                      "equal to the true problem). The initial θ is θ_true + U(−σ0/2, σ0/2) per entry (docs/environments.md); voltage starts at C_v = I, A = 0.5·I.");
         md.AppendLine();
         md.AppendLine("| environment | settings (`diffop train`) |");
         md.AppendLine("| --- | --- |");
@@ -193,7 +193,7 @@ internal static class ResultsReport
     {
         md.AppendLine("## 3. Voltage control (paper Table 2)");
         md.AppendLine();
-        md.AppendLine($"The §7.3 protocol of ENVIRONMENTS.md on scenarios 0..{data.Plan.VoltageScenarios - 1}: 100 steps, evaluation box, transient = mean " +
+        md.AppendLine($"The paper's voltage evaluation protocol (docs/environments-voltage.md) on scenarios 0..{data.Plan.VoltageScenarios - 1}: 100 steps, evaluation box, transient = mean " +
                       $"Σ 0.99ᵗF(q_t), steady-state = mean F(q_100); lower is better. Trained on {data.Plan.VoltageTrajectories:N0} trajectories per seed " +
                       $"({data.Plan.Voltage.Describe()}).");
         md.AppendLine();

@@ -4,14 +4,13 @@ namespace DiffOp.Learning.Optimizers;
 internal static class NaturalDirection
 {
     /// <summary>
-    /// Solves (G + λ·diag G) p = g; an entry with G_ii = 0 (it moves no planned action) gets 1 on the diagonal, which
-    /// keeps the system regular without mixing the entries' units. Null when G is not positive semi-definite or not finite.
+    /// Solves A p = g for the damped metric A = <see cref="Damped"/>(G) by a Cholesky factorization (A is left
+    /// unchanged). Null when A is not positive definite or the result is not finite.
     /// </summary>
-    public static double[]? Solve(ReadOnlySpan<double> metric, ReadOnlySpan<double> g, double damping)
+    public static double[]? Solve(ReadOnlySpan<double> damped, ReadOnlySpan<double> g)
     {
         int d = g.Length;
-        var a = Damped(metric, d, damping);
-        if (a is null) return null;
+        var a = damped.ToArray();
         // Cholesky A = L Lᵀ in place (lower triangle).
         for (int j = 0; j < d; j++)
         {
@@ -43,7 +42,10 @@ internal static class NaturalDirection
         return p;
     }
 
-    /// <summary>The symmetrized damped metric G + λ·diag G (1 on the diagonal where G_ii = 0); null when G is not finite.</summary>
+    /// <summary>
+    /// The symmetrized damped metric G + λ·diag G; an entry with G_ii = 0 (it moves no planned action) gets 1 on the
+    /// diagonal, which keeps the system regular without mixing the entries' units. Null when G is not finite.
+    /// </summary>
     public static double[]? Damped(ReadOnlySpan<double> metric, int d, double damping)
     {
         var a = new double[d * d];

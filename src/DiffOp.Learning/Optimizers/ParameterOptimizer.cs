@@ -185,11 +185,12 @@ public sealed class ParameterOptimizer
             m[i] = Beta1 * m[i] + (1 - Beta1) * gradient[i] * scale;
             g[i] = m[i] / (1 - Math.Pow(Beta1, t));
         }
-        var direction = NaturalDirection.Solve(metric, g, Damping);
+        var damped = NaturalDirection.Damped(metric, d, Damping);
+        var direction = damped is null ? null : NaturalDirection.Solve(damped, g);
         if (direction is null) return false;
         // The trust region is measured in the damped metric: in G alone a direction that hardly moves the actions
         // would look short however far it moves θ.
-        double length = Math.Sqrt(Math.Max(0.0, NaturalDirection.Quadratic(NaturalDirection.Damped(metric, d, Damping)!, direction)));
+        double length = Math.Sqrt(Math.Max(0.0, NaturalDirection.Quadratic(damped!, direction)));
         double step = EffectiveRate;
         if (TrustRadius is { } radius && step * length > radius * _rateScale) step = radius * _rateScale / length;
         var next = new double[d];
