@@ -145,6 +145,7 @@ public class TrainerTests
     [TestCase(OptimizerKind.Adam)]
     [TestCase(OptimizerKind.ActionAdam)]
     [TestCase(OptimizerKind.Natural)]
+    [TestCase(OptimizerKind.TrustRegion)]
     [Category("Native")]
     public void RecommendedRecipe_ResumeFromCheckpointEqualsTheUninterruptedRun(OptimizerKind kind)
     {
@@ -153,6 +154,7 @@ public class TrainerTests
         var options = TrainingOptions.Recommended(PolicyMode.Traj, 0.2, kind == OptimizerKind.ActionAdam ? 0.02 : 0.05) with
         {
             Iterations = 6, Seed = 9, Optimizer = kind, TrustRadius = 0.05, ParameterLowerBounds = [0.05, double.NegativeInfinity],
+            Schedule = kind == OptimizerKind.TrustRegion ? LearningRateSchedule.Constant : LearningRateSchedule.Cosine,
         };
         RolloutWorker NewWorker() => new(new ScalarEnvironment(5, fixedStart: null, controlWeight: 0.2),
             new OptimizationPolicy(ScalarPolicy.Build(5), PolicyMode.Traj), new TruncatedGaussianExploration(options.Sigma, options.Beta));
@@ -166,7 +168,7 @@ public class TrainerTests
         TrainingCheckpoint.From(first, blocks).Save(path);
         var checkpoint = TrainingCheckpoint.Load(path);
         var optimizer = options.CreateOptimizer(2);
-        optimizer.Restore(checkpoint.OptimizerFirstMoment, checkpoint.OptimizerSecondMoment, checkpoint.OptimizerSteps, checkpoint.OptimizerSensitivityReference);
+        checkpoint.RestoreOptimizer(optimizer);
         var resumed = new Trainer(options, new SequentialRolloutExecutor(NewWorker()), checkpoint.FlatTheta(blocks), optimizer, checkpoint.Iteration);
         resumed.Train();
         File.Delete(path);

@@ -26,8 +26,8 @@ internal static class TrainCommand
         var sigma = new Option<double>("--sigma") { Description = "σ of the exploration, in the controls' units (default recipe: the task's exploration scale; paper: 1)." };
         var beta = new Option<string>("--beta") { Description = "β: window half-width w = βσ² ('inf' for an untruncated Gaussian). Default recipe: inf; paper: 0.01." };
         var lr = new Option<double>("--lr") { Description = "η: learning rate (default recipe: the task's recommended Adam step, e.g. 0.02 for voltage; paper: 0.1)." };
-        var optimizer = new Option<string>("--optimizer") { Description = "sgd (the paper's), adam (the default recipe's), action-adam (Adam with steps in action units) or natural (natural gradient with a trust region)." };
-        optimizer.AcceptOnlyFromAmong("sgd", "adam", "natural", "action-adam");
+        var optimizer = new Option<string>("--optimizer") { Description = "sgd (the paper's), adam (the default recipe's), action-adam (Adam with steps in action units) natural (natural gradient with a trust region) or trust-region (quasi-Newton steps tested on the same rollouts' seeds at the candidate; two batches per iteration)." };
+        optimizer.AcceptOnlyFromAmong("sgd", "adam", "natural", "action-adam", "trust-region");
         var estimator = new Option<string>("--estimator") { Description = "reinforce (paper eq. 8), baseline (leave-one-out batch-mean baseline; the default recipe's) or reward-to-go (per-step, with a per-step baseline)." };
         estimator.AcceptOnlyFromAmong("reinforce", "baseline", "reward-to-go");
         var antithetic = new Option<bool>("--antithetic") { Description = "Rollouts in mirrored pairs (+ε, −ε) with a shared start; needs an even --rollouts." };
@@ -37,7 +37,7 @@ internal static class TrainCommand
         schedule.AcceptOnlyFromAmong("constant", "cosine");
         var exploration = new Option<string>("--exploration") { Description = "full: noise on every action (the paper's); tangent: Gaussian noise only along the directions θ can move the plan (needs --beta inf)." };
         exploration.AcceptOnlyFromAmong("full", "tangent");
-        var trustRadius = new Option<double?>("--trust-radius") { Description = "Natural gradient: the largest RMS change of a planned action per update (controls' units)." };
+        var trustRadius = new Option<double?>("--trust-radius") { Description = "Natural gradient: the largest RMS change of a planned action per update (controls' units). Trust-region: the initial radius (default σ)." };
         var clip = new Option<double?>("--clip") { Description = "Clip ‖ĝ‖ to this norm (off by default)." };
         var sharedStart = new Option<bool>("--shared-start") { Description = "The rollouts of one iteration share their initial state and differ only in noise (pairs well with --estimator baseline; on in the default recipe, --shared-start false turns it off)." };
         var recipe = new Option<string>("--recipe") { Description = "default: the recommended settings (docs/training.md); paper: the paper's (σ = 1, β = 0.01, SGD η = 0.1, REINFORCE). Options given explicitly override the recipe.", DefaultValueFactory = _ => "default" };
@@ -89,7 +89,10 @@ internal static class TrainCommand
                         Damping = Pick(damping, baseOptions.Damping), TrustRadius = Pick(trustRadius, baseOptions.TrustRadius),
                         TangentExploration = parse.GetResult(exploration) is { Implicit: false } ? parse.GetValue(exploration) == "tangent" : baseOptions.TangentExploration,
                         Schedule = parse.GetResult(schedule) is { Implicit: false }
-                            ? (parse.GetValue(schedule) == "cosine" ? LearningRateSchedule.Cosine : LearningRateSchedule.Constant) : baseOptions.Schedule,
+                            ? (parse.GetValue(schedule) == "cosine" ? LearningRateSchedule.Cosine : LearningRateSchedule.Constant)
+                            : parse.GetResult(optimizer) is { Implicit: false } && ParseOptimizer(parse.GetValue(optimizer)!) == OptimizerKind.TrustRegion
+                                ? LearningRateSchedule.Constant   // the radius is the trust-region rule's step control
+                                : baseOptions.Schedule,
                         GradientClip = parse.GetValue(clip), SharedStart = Pick(sharedStart, baseOptions.SharedInitialState),
                         EvaluationEpisodes = parse.GetValue(evalEpisodes), EvaluateEvery = parse.GetValue(evalEvery), Seed = parse.GetValue(seed), InitialTheta = parse.GetValue(theta)!,
                     };
@@ -108,7 +111,8 @@ internal static class TrainCommand
 
     private static OptimizerKind ParseOptimizer(string text) => text switch
     {
-        "adam" => OptimizerKind.Adam, "natural" => OptimizerKind.Natural, "action-adam" => OptimizerKind.ActionAdam, _ => OptimizerKind.Sgd,
+        "adam" => OptimizerKind.Adam, "natural" => OptimizerKind.Natural, "action-adam" => OptimizerKind.ActionAdam,
+        "trust-region" => OptimizerKind.TrustRegion, _ => OptimizerKind.Sgd,
     };
 
     private static GradientEstimatorKind ParseEstimator(string text) => text switch

@@ -18,7 +18,7 @@ internal static class TrainingRun
         {
             var checkpoint = TrainingCheckpoint.Load(paramsPath);
             theta = checkpoint.FlatTheta(setup.Ocp.Parameters);
-            optimizer.Restore(checkpoint.OptimizerFirstMoment, checkpoint.OptimizerSecondMoment, checkpoint.OptimizerSteps, checkpoint.OptimizerSensitivityReference);
+            checkpoint.RestoreOptimizer(optimizer);
             completed = checkpoint.Iteration;
             if (completed >= config.Iterations)
             {

@@ -21,13 +21,23 @@ public enum OptimizerKind
     /// step is the same for any rescaling of θ's entries. Diagonal, so it needs no well-conditioned G.
     /// </summary>
     ActionAdam,
+    /// <summary>
+    /// Trust-region quasi-Newton (seed 003's trust-region step with a BFGS model): each iteration proposes the step that
+    /// minimizes the model ĝᵀs + ½sᵀBs within ‖s‖ ≤ Δ, measured in the damped metric of <see cref="Natural"/> (so Δ is an RMS
+    /// change of the planned actions and the step is invariant to rescaling θ's entries). The trainer runs the iteration's
+    /// rollouts again at the candidate with the same seeds and noise (common random numbers) and accepts it when the
+    /// measured decrease is at least a tenth of the model's; Δ shrinks after a poor ratio and grows after a good one. B is
+    /// updated from the same-sample gradient difference (Powell-damped BFGS, so it stays positive definite). Each iteration
+    /// costs two batches of rollouts; the learning-rate schedule does not apply (Δ is the step control).
+    /// </summary>
+    TrustRegion,
 }
 
 /// <summary>
 /// An update rule with serializable state (for exact resume from a checkpoint). <c>TryStep</c> never
 /// writes a non-finite θ: a non-finite gradient or step leaves θ (and the state) unchanged and returns false.
 /// </summary>
-public sealed class ParameterOptimizer
+public sealed partial class ParameterOptimizer
 {
     private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8, SensitivityFloor = 0.01;
 
@@ -51,6 +61,10 @@ public sealed class ParameterOptimizer
         FirstMoment = new double[parameterCount];
         SecondMoment = new double[parameterCount];
         SensitivityReference = new double[parameterCount];
+        Hessian = new double[parameterCount * parameterCount];
+        if (kind == OptimizerKind.TrustRegion && trustRadius is null)
+            throw new ArgumentException("The trust-region rule needs its initial radius Δ₀ (an RMS change of the planned actions, e.g. the exploration σ).", nameof(trustRadius));
+        Radius = kind == OptimizerKind.TrustRegion ? trustRadius!.Value : double.NaN;
     }
 
     /// <summary>The rule.</summary>
@@ -84,7 +98,7 @@ public sealed class ParameterOptimizer
     /// <summary>ε: the natural step's largest RMS change of a planned action, √(ΔθᵀGΔθ); null for no limit.</summary>
     public double? TrustRadius { get; }
     /// <summary>True when <see cref="TryStep(Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double})"/> needs the metric G.</summary>
-    public bool NeedsMetric => Kind is OptimizerKind.Natural or OptimizerKind.ActionAdam;
+    public bool NeedsMetric => Kind is OptimizerKind.Natural or OptimizerKind.ActionAdam or OptimizerKind.TrustRegion;
     /// <summary>Adam's m (zeros for SGD).</summary>
     public double[] FirstMoment { get; private set; }
     /// <summary>Adam's v (zeros for SGD).</summary>
@@ -127,6 +141,8 @@ public sealed class ParameterOptimizer
     public bool TryStep(Span<double> theta, ReadOnlySpan<double> gradient, ReadOnlySpan<double> metric)
     {
         if (gradient.Length != theta.Length) throw new ArgumentException($"ĝ has length {gradient.Length}; θ has {theta.Length}.", nameof(gradient));
+        if (Kind == OptimizerKind.TrustRegion)
+            throw new InvalidOperationException("The trust-region rule needs a ratio test on the true system: use ProposeTrustRegionStep and ConcludeTrustRegionStep (the Trainer does).");
         if (NeedsMetric)
         {
             if (metric.Length != theta.Length * theta.Length)

@@ -8,7 +8,7 @@ namespace DiffOp.Learning.Training;
 /// <param name="GradientNorm">‖ĝ‖.</param>
 /// <param name="DroppedRollouts">Rollouts dropped because a policy solve failed or its solution was not differentiable.</param>
 /// <param name="SimulatorFailures">Rollouts whose simulator reported a failure (cost holds the penalty).</param>
-/// <param name="UpdateSkipped">True when θ was left unchanged (non-finite ĝ, or every rollout dropped).</param>
+/// <param name="UpdateSkipped">True when θ was left unchanged (non-finite ĝ, every rollout dropped, or a trust-region step rejected).</param>
 /// <param name="ForwardSeconds">Seconds in OCP solves (summed over rollouts).</param>
 /// <param name="BackwardSeconds">Seconds in sensitivities (summed over rollouts).</param>
 /// <param name="WallSeconds">Wall time of the iteration.</param>
@@ -27,4 +27,13 @@ public sealed record IterationMetrics(
 
     /// <summary>Evaluation episodes whose policy solve failed (not in <see cref="EvaluationCost"/>).</summary>
     public int EvaluationDropped { get; init; }
+
+    /// <summary>
+    /// Trust-region rule: ρ, the measured decrease at the candidate over the model's predicted decrease (the step is taken
+    /// when ρ ≥ 0.1; <see cref="UpdateSkipped"/> is true when it is not). NaN for the other rules or when nothing was measured.
+    /// </summary>
+    public double TrustRatio { get; init; } = double.NaN;
+
+    /// <summary>Trust-region rule: the radius Δ after this iteration (RMS change of the planned actions); NaN for the other rules.</summary>
+    public double TrustRadius { get; init; } = double.NaN;
 }

@@ -113,8 +113,19 @@ public sealed class Trainer
         var kept = results.Where(r => !r.Dropped).ToArray();
         var gradient = TrainingBatch.Estimate(Options, results, _theta.Length);
         double norm = ParameterOptimizer.Norm(gradient);
-        bool skipped = kept.Length == 0 || !Optimizer.TryStep(_theta, gradient, Optimizer.NeedsMetric ? MeanMetric(kept) : []);
-        int clamped = skipped ? 0 : ProjectOntoBounds();
+        TrustRegionOutcome? trust = null;
+        bool skipped;
+        int clamped = 0;
+        if (Optimizer.Kind == OptimizerKind.TrustRegion)
+        {
+            (trust, clamped) = kept.Length == 0 ? (null, 0) : TrustRegionStep(requests.Take(Options.Rollouts).ToArray(), results, gradient, MeanMetric(kept));
+            skipped = trust is not { Accepted: true };
+        }
+        else
+        {
+            skipped = kept.Length == 0 || !Optimizer.TryStep(_theta, gradient, Optimizer.NeedsMetric ? MeanMetric(kept) : []);
+            clamped = skipped ? 0 : ProjectOntoBounds();
+        }
         ConsecutiveAllDroppedIterations = kept.Length == 0 ? ConsecutiveAllDroppedIterations + 1 : 0;
         CompletedIterations++;
         return new IterationMetrics(
@@ -128,7 +139,40 @@ public sealed class Trainer
             ClampedParameters = clamped,
             EvaluationCost = evaluation.Length > 0 ? evaluation.Average(r => r.Cost) : double.NaN,
             EvaluationDropped = evaluate ? Options.EvaluationEpisodes - evaluation.Length : 0,
+            TrustRatio = trust?.Ratio ?? double.NaN,
+            TrustRadius = trust?.Radius ?? double.NaN,
         };
+    }
+
+    /// <summary>
+    /// The trust-region rule's iteration: propose a step from ĝ and G, run the same exploring requests (seeds, noise,
+    /// mirroring) at the candidate, and give the optimizer the mean paired cost decrease (common random numbers) and the
+    /// candidate's ĝ from the same samples. θ moves only when the optimizer accepts. Null outcome: no proposal was possible.
+    /// </summary>
+    private (TrustRegionOutcome? Outcome, int Clamped) TrustRegionStep(RolloutRequest[] requests, RolloutResult[] current, double[] gradient, double[] metric)
+    {
+        var proposal = Optimizer.ProposeTrustRegionStep(_theta, gradient, metric, Options.ParameterLowerBounds);
+        if (proposal is null) return (null, 0);
+        if (!(proposal.PredictedDecrease > 0)) return (Optimizer.ConcludeTrustRegionStep(proposal, double.NaN, []), 0);
+        var again = requests.Select(r => r with { Detail = r.Detail & ~RolloutDetail.Metric }).ToArray();
+        var candidate = _executor.Run(proposal.Candidate, again).ToArray();
+        double decrease = 0;
+        int pairs = 0, lost = 0;
+        for (int i = 0; i < current.Length; i++)
+        {
+            if (current[i].Dropped) continue;
+            if (candidate[i].Dropped) { lost++; continue; }
+            decrease += current[i].Cost - candidate[i].Cost;
+            pairs++;
+        }
+        // A candidate at which the policy fails where it solved at θ is rejected: its cost there is unknown.
+        double measured = pairs > 0 && lost == 0 ? decrease / pairs : double.NaN;
+        bool complete = current.All(r => !r.Dropped) && candidate.All(r => !r.Dropped);
+        var candidateGradient = complete ? TrainingBatch.Estimate(Options, candidate, _theta.Length) : [];
+        var outcome = Optimizer.ConcludeTrustRegionStep(proposal, measured, candidateGradient);
+        if (!outcome.Accepted) return (outcome, 0);
+        proposal.Candidate.CopyTo(_theta, 0);
+        return (outcome, proposal.ClampedParameters);
     }
 
     /// <summary>The cosine schedule's final fraction of η.</summary>

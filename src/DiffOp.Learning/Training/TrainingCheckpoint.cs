@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using DiffOp.Control.Ocp;
+using DiffOp.Learning.Optimizers;
 
 namespace DiffOp.Learning.Training;
 
@@ -25,6 +26,10 @@ public sealed record TrainingCheckpoint
     [JsonPropertyName("optimizer_v")] public required double[] OptimizerSecondMoment { get; init; }
     /// <summary>Optimizer state: the action-unit Adam's reference sensitivities (absent in older checkpoints).</summary>
     [JsonPropertyName("optimizer_reference")] public double[]? OptimizerSensitivityReference { get; init; }
+    /// <summary>Optimizer state: the trust-region rule's quasi-Newton model B, d × d row-major (absent for the other rules).</summary>
+    [JsonPropertyName("optimizer_hessian")] public double[]? OptimizerHessian { get; init; }
+    /// <summary>Optimizer state: the trust-region rule's radius Δ (absent for the other rules).</summary>
+    [JsonPropertyName("optimizer_radius")] public double? OptimizerRadius { get; init; }
     /// <summary>Optimizer updates applied.</summary>
     [JsonPropertyName("optimizer_steps")] public required int OptimizerSteps { get; init; }
 
@@ -43,7 +48,28 @@ public sealed record TrainingCheckpoint
             OptimizerSecondMoment = trainer.Optimizer.SecondMoment,
             OptimizerSteps = trainer.Optimizer.StepCount,
             OptimizerSensitivityReference = trainer.Optimizer.SensitivityReference,
+            OptimizerHessian = trainer.Optimizer.Kind == OptimizerKind.TrustRegion ? trainer.Optimizer.Hessian : null,
+            OptimizerRadius = trainer.Optimizer.Kind == OptimizerKind.TrustRegion ? trainer.Optimizer.Radius : null,
         };
+    }
+
+    /// <summary>
+    /// Puts the saved optimizer state into <paramref name="optimizer"/> (created with the run's options), so that the
+    /// resumed run continues exactly as the uninterrupted one would.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The checkpoint lacks state the optimizer's rule needs.</exception>
+    public void RestoreOptimizer(ParameterOptimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        optimizer.Restore(OptimizerFirstMoment, OptimizerSecondMoment, OptimizerSteps, OptimizerSensitivityReference);
+        if (optimizer.Kind != OptimizerKind.TrustRegion) return;
+        if (OptimizerHessian is null || OptimizerRadius is null)
+        {
+            if (OptimizerSteps > 0)
+                throw new InvalidDataException("params.json has no trust-region state (optimizer_hessian, optimizer_radius) although the run used the trust-region rule: it was not written by this run.");
+            return;
+        }
+        optimizer.RestoreTrustRegion(OptimizerHessian, OptimizerRadius.Value);
     }
 
     /// <summary>θ as one vector in block order; throws if a block is missing or has the wrong length.</summary>
@@ -66,7 +92,8 @@ public sealed record TrainingCheckpoint
     {
         foreach (var (name, values) in Theta)
             if (values.Any(v => !double.IsFinite(v))) throw new InvalidOperationException($"Refusing to write a non-finite θ (block '{name}') to {path}.");
-        if (OptimizerFirstMoment.Concat(OptimizerSecondMoment).Concat(OptimizerSensitivityReference ?? []).Any(v => !double.IsFinite(v)))
+        if (OptimizerFirstMoment.Concat(OptimizerSecondMoment).Concat(OptimizerSensitivityReference ?? []).Concat(OptimizerHessian ?? [])
+                .Append(OptimizerRadius ?? 1.0).Any(v => !double.IsFinite(v)))
             throw new InvalidOperationException($"Refusing to write a non-finite optimizer state to {path}.");
         string temporary = path + ".tmp";
         File.WriteAllText(temporary, JsonSerializer.Serialize(this, JsonOptions));

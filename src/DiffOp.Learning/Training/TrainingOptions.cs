@@ -95,7 +95,7 @@ public sealed record TrainingOptions
 
     /// <summary>
     /// ε of the natural gradient: the largest RMS change of a planned action per update, in the controls' units; null
-    /// for no limit (<see cref="OptimizerKind.Natural"/> only).
+    /// for no limit. For <see cref="OptimizerKind.TrustRegion"/> the initial radius Δ₀ (null: σ).
     /// </summary>
     public double? TrustRadius { get; init; }
 
@@ -138,8 +138,10 @@ public sealed record TrainingOptions
     }
 
     /// <summary>Creates this run's optimizer (fresh state).</summary>
+    /// <remarks>The trust-region rule starts with Δ₀ = <see cref="TrustRadius"/>, or σ when it is not set.</remarks>
     public ParameterOptimizer CreateOptimizer(int parameterCount) =>
-        new(Optimizer, LearningRate, parameterCount, GradientClipNorm, Damping, TrustRadius);
+        new(Optimizer, LearningRate, parameterCount, GradientClipNorm, Damping,
+            Optimizer == OptimizerKind.TrustRegion ? TrustRadius ?? Sigma : TrustRadius);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
@@ -159,6 +161,9 @@ public sealed record TrainingOptions
             throw new ArgumentException($"Damping must be positive and finite (e.g. 1), got {Damping}.", nameof(Damping));
         if (TrustRadius is { } radius && (!(radius > 0) || !double.IsFinite(radius)))
             throw new ArgumentException($"TrustRadius must be positive and finite (the largest RMS change of a planned action per update), got {radius}.", nameof(TrustRadius));
+        if (Optimizer == OptimizerKind.TrustRegion && Schedule != LearningRateSchedule.Constant)
+            throw new ArgumentException(
+                $"The trust-region rule sizes its steps with its radius, which the ratio test adapts: use the constant schedule (--schedule constant), got {Schedule}.", nameof(Schedule));
         if (EvaluateEvery < 1) throw new ArgumentException($"EvaluateEvery must be ≥ 1, got {EvaluateEvery}.", nameof(EvaluateEvery));
         if (ParameterLowerBounds is { } bounds)
         {

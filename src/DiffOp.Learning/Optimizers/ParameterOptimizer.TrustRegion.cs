@@ -1,0 +1,138 @@
+namespace DiffOp.Learning.Optimizers;
+
+/// <summary>
+/// A trust-region candidate (<see cref="ParameterOptimizer.ProposeTrustRegionStep"/>): the trainer measures the cost at
+/// <see cref="Candidate"/> and hands the measured decrease to <see cref="ParameterOptimizer.ConcludeTrustRegionStep"/>.
+/// </summary>
+/// <param name="Candidate">θ + s, projected onto θ's lower bounds.</param>
+/// <param name="Step">s = candidate − θ (after the projection).</param>
+/// <param name="Gradient">The ĝ at θ the model was built from.</param>
+/// <param name="PredictedDecrease">−(ĝᵀs + ½sᵀBs): the decrease the model promises (≤ 0: no useful step).</param>
+/// <param name="StepLength">‖s‖ in the damped metric: the RMS change of the planned actions the step makes, inflated by the damping.</param>
+/// <param name="ClampedParameters">Entries the projection onto the lower bounds moved.</param>
+public sealed record TrustRegionProposal(double[] Candidate, double[] Step, double[] Gradient, double PredictedDecrease, double StepLength, int ClampedParameters)
+{
+    /// <summary>The model's B (d × d row-major) the step came from.</summary>
+    internal double[] Model { get; init; } = [];
+}
+
+/// <summary>What the ratio test decided (<see cref="ParameterOptimizer.ConcludeTrustRegionStep"/>).</summary>
+/// <param name="Accepted">True when θ moves to the candidate.</param>
+/// <param name="Ratio">ρ = measured decrease / predicted decrease (NaN when nothing could be measured).</param>
+/// <param name="Radius">Δ for the next iteration.</param>
+public sealed record TrustRegionOutcome(bool Accepted, double Ratio, double Radius);
+
+public sealed partial class ParameterOptimizer
+{
+    /// <summary>A candidate is accepted when ρ is at least this (Nocedal &amp; Wright's η₁, Algorithm 4.1).</summary>
+    public const double AcceptRatio = 0.1;
+    private const double ShrinkBelow = 0.25, GrowAbove = 0.75, ShrinkFactor = 0.5, GrowFactor = 2.0, RadiusRange = 1e6;
+
+    /// <summary>
+    /// <see cref="OptimizerKind.TrustRegion"/>'s quasi-Newton model B of the cost's Hessian (d × d row-major; zeros until its
+    /// first proposal, which sets B to the damped metric scaled so the first step just reaches Δ₀).
+    /// </summary>
+    public double[] Hessian { get; private set; }
+
+    /// <summary><see cref="OptimizerKind.TrustRegion"/>'s current radius Δ (RMS change of the planned actions); NaN for the other rules.</summary>
+    public double Radius { get; private set; }
+
+    /// <summary>Restores the trust-region state saved in a checkpoint.</summary>
+    /// <exception cref="ArgumentException">The state has the wrong size, a non-finite entry, or Δ ≤ 0.</exception>
+    public void RestoreTrustRegion(double[] hessian, double radius)
+    {
+        ArgumentNullException.ThrowIfNull(hessian);
+        if (hessian.Length != Hessian.Length)
+            throw new ArgumentException($"The trust-region model has {hessian.Length} entries; θ has {FirstMoment.Length}, so d² = {Hessian.Length} are needed.", nameof(hessian));
+        if (hessian.Any(v => !double.IsFinite(v))) throw new ArgumentException("The trust-region model has a non-finite entry.", nameof(hessian));
+        if (!(radius > 0) || !double.IsFinite(radius)) throw new ArgumentException($"The trust radius must be positive and finite, got {radius}.", nameof(radius));
+        Hessian = (double[])hessian.Clone();
+        Radius = radius;
+    }
+
+    /// <summary>
+    /// Proposes the step s minimizing ĝᵀs + ½sᵀBs subject to √(sᵀMs) ≤ Δ, where M = G + λ·diag G is the damped metric of the
+    /// planned actions (as for the natural gradient), then projects θ + s onto <paramref name="lowerBounds"/>. Changes no
+    /// state. Null when ĝ or G is not finite or M is singular.
+    /// </summary>
+    /// <param name="theta">θ.</param>
+    /// <param name="gradient">ĝ at θ.</param>
+    /// <param name="metric">G at θ, d × d row-major.</param>
+    /// <param name="lowerBounds">θ's lower bounds (−∞ where unbounded), or null.</param>
+    public TrustRegionProposal? ProposeTrustRegionStep(ReadOnlySpan<double> theta, ReadOnlySpan<double> gradient, ReadOnlySpan<double> metric, IReadOnlyList<double>? lowerBounds)
+    {
+        if (Kind != OptimizerKind.TrustRegion) throw new InvalidOperationException($"ProposeTrustRegionStep belongs to the trust-region rule; this optimizer is {Kind}.");
+        int d = theta.Length;
+        if (gradient.Length != d) throw new ArgumentException($"ĝ has length {gradient.Length}; θ has {d}.", nameof(gradient));
+        if (metric.Length != d * d) throw new ArgumentException($"The metric has {metric.Length} entries; θ has {d}, so d² = {d * d} are needed.", nameof(metric));
+        if (!double.IsFinite(Norm(gradient))) return null;
+        var g = gradient.ToArray();
+        if (GradientClipNorm is { } clip && Norm(g) > clip)
+        {
+            double scale = clip / Norm(g);
+            for (int i = 0; i < d; i++) g[i] *= scale;
+        }
+        var damped = NaturalDirection.Damped(metric, d, Damping);
+        if (damped is null) return null;
+        var model = (double[])Hessian.Clone();
+        if (model.All(v => v == 0))
+        {
+            // First model: B₀ = c·M with c chosen so that the unconstrained step −B₀⁻¹ĝ has length Δ₀ (a natural-gradient step).
+            var natural = NaturalDirection.Solve(damped, g);
+            if (natural is null) return null;
+            double naturalLength = Math.Sqrt(Math.Max(0, NaturalDirection.Quadratic(damped, natural)));
+            if (!(naturalLength > 0) || !double.IsFinite(naturalLength)) return null;
+            double c = naturalLength / Radius;
+            for (int i = 0; i < model.Length; i++) model[i] = c * damped[i];
+        }
+        var step = TrustRegionSubproblem.Solve(model, damped, g, Radius);
+        if (step is null) return null;
+        var candidate = new double[d];
+        int clamped = 0;
+        for (int i = 0; i < d; i++)
+        {
+            candidate[i] = theta[i] + step[i];
+            if (lowerBounds is not null && candidate[i] < lowerBounds[i]) { candidate[i] = lowerBounds[i]; clamped++; }
+            step[i] = candidate[i] - theta[i];
+            if (!double.IsFinite(candidate[i])) return null;
+        }
+        double linear = 0;
+        for (int i = 0; i < d; i++) linear += g[i] * step[i];
+        double predicted = -(linear + (0.5 * NaturalDirection.Quadratic(model, step)));
+        double length = Math.Sqrt(Math.Max(0, NaturalDirection.Quadratic(damped, step)));
+        return new TrustRegionProposal(candidate, step, g, predicted, length, clamped) { Model = model };
+    }
+
+    /// <summary>
+    /// The ratio test: ρ = <paramref name="measuredDecrease"/> / predicted decrease; the step is accepted when ρ ≥
+    /// <see cref="AcceptRatio"/>. Δ halves (to at most half the step's length) when ρ &lt; ¼ and doubles when ρ &gt; ¾ and
+    /// the step reached the boundary. B takes a Powell-damped BFGS update from y = <paramref name="candidateGradient"/> − ĝ
+    /// (an estimate at the candidate from the same samples as ĝ), whether or not the step is accepted; empty: no update.
+    /// </summary>
+    /// <param name="proposal">The proposal being tested.</param>
+    /// <param name="measuredDecrease">Cost at θ minus cost at the candidate on common random numbers; NaN rejects.</param>
+    /// <param name="candidateGradient">ĝ at the candidate from the same rollouts' seeds, or empty.</param>
+    public TrustRegionOutcome ConcludeTrustRegionStep(TrustRegionProposal proposal, double measuredDecrease, ReadOnlySpan<double> candidateGradient)
+    {
+        ArgumentNullException.ThrowIfNull(proposal);
+        if (Kind != OptimizerKind.TrustRegion) throw new InvalidOperationException($"ConcludeTrustRegionStep belongs to the trust-region rule; this optimizer is {Kind}.");
+        double ratio = proposal.PredictedDecrease > 0 && double.IsFinite(measuredDecrease) ? measuredDecrease / proposal.PredictedDecrease : double.NaN;
+        bool accepted = ratio >= AcceptRatio;
+        double initial = TrustRadius!.Value;
+        double radius = Radius;
+        if (!(ratio >= ShrinkBelow)) radius = ShrinkFactor * Math.Min(radius, proposal.StepLength > 0 ? proposal.StepLength : radius);
+        else if (ratio > GrowAbove && proposal.StepLength >= 0.9 * radius) radius *= GrowFactor;
+        radius = Math.Clamp(radius, initial / RadiusRange, initial * RadiusRange);
+        var model = proposal.Model.Length == Hessian.Length ? (double[])proposal.Model.Clone() : (double[])Hessian.Clone();
+        if (candidateGradient.Length == proposal.Gradient.Length)
+        {
+            var y = new double[proposal.Gradient.Length];
+            for (int i = 0; i < y.Length; i++) y[i] = candidateGradient[i] - proposal.Gradient[i];
+            TrustRegionSubproblem.DampedBfgsUpdate(model, proposal.Step, y);
+        }
+        Hessian = model;
+        Radius = radius;
+        StepCount++;
+        return new TrustRegionOutcome(accepted, ratio, radius);
+    }
+}
