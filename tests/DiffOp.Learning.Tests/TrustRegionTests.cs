@@ -162,6 +162,28 @@ public class TrustRegionTests
     }
 
     [Test]
+    public void NoisyGradient_IsShrunkBySignalToNoise_AndPureNoiseMakesNoStep()
+    {
+        // Metric I (damping 1 doubles it: M = 2I). ĝ = (3, 4); leave-one-out estimates ĝ ± (a, 0) over two groups give the
+        // jackknife variance (n − 1)/n · 2a² = a² in the first entry: tr(M⁻¹Σ)/ĝᵀM⁻¹ĝ = a²/25.
+        double[] identity = [1, 0, 0, 1], g = [3, 4];
+        var optimizer = new ParameterOptimizer(OptimizerKind.TrustRegion, 1, 2, trustRadius: 1e-3);
+        var exact = optimizer.ProposeTrustRegionStep([0, 0], g, identity, null)!;
+        var noisy = optimizer.ProposeTrustRegionStep([0, 0], g, identity, null, [[3 + 2.5, 4], [3 - 2.5, 4]])!;
+        Assert.That(noisy.GradientShrink, Is.EqualTo(1 - (6.25 / 25)).Within(1e-12));
+        // Both steps lie on the boundary to within the subproblem's 1% tolerance, along the same direction.
+        Assert.That(noisy.Step[0] * exact.Step[1], Is.EqualTo(noisy.Step[1] * exact.Step[0]).Within(1e-12), "the same direction");
+        Assert.That(noisy.PredictedDecrease / exact.PredictedDecrease, Is.EqualTo(0.75).Within(0.02), "three quarters of the predicted decrease");
+
+        var noise = optimizer.ProposeTrustRegionStep([0, 0], g, identity, null, [[3 + 6, 4], [3 - 6, 4]])!;
+        Assert.That(noise.GradientShrink, Is.Zero, "noise larger than the signal: no step");
+        Assert.That(noise.PredictedDecrease, Is.Zero);
+        var outcome = optimizer.ConcludeTrustRegionStep(noise, double.NaN, []);
+        Assert.That(outcome.Accepted, Is.False);
+        Assert.That(outcome.Radius, Is.EqualTo(1e-3), "no information, no change of Δ");
+    }
+
+    [Test]
     public void BadUse_IsRejectedWithAClearMessage()
     {
         Assert.That(() => new ParameterOptimizer(OptimizerKind.TrustRegion, 0.1, 2), Throws.ArgumentException.With.Message.Contains("initial radius"));

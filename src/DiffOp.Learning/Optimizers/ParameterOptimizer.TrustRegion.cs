@@ -6,14 +6,20 @@ namespace DiffOp.Learning.Optimizers;
 /// </summary>
 /// <param name="Candidate">θ + s, projected onto θ's lower bounds.</param>
 /// <param name="Step">s = candidate − θ (after the projection).</param>
-/// <param name="Gradient">The ĝ at θ the model was built from.</param>
-/// <param name="PredictedDecrease">−(ĝᵀs + ½sᵀBs): the decrease the model promises (≤ 0: no useful step).</param>
+/// <param name="Gradient">The ĝ at θ the model was built from (before the shrinkage, see <see cref="GradientShrink"/>).</param>
+/// <param name="PredictedDecrease">−(κĝᵀs + ½sᵀBs) with κ = <see cref="GradientShrink"/>: the decrease the model promises (≤ 0: no useful step).</param>
 /// <param name="StepLength">‖s‖ in the damped metric: the RMS change of the planned actions the step makes, inflated by the damping.</param>
 /// <param name="ClampedParameters">Entries the projection onto the lower bounds moved.</param>
 public sealed record TrustRegionProposal(double[] Candidate, double[] Step, double[] Gradient, double PredictedDecrease, double StepLength, int ClampedParameters)
 {
     /// <summary>The model's B (d × d row-major) the step came from.</summary>
     internal double[] Model { get; init; } = [];
+
+    /// <summary>
+    /// The factor in [0, 1] on ĝ in the model's linear term (1 without a noise estimate). 0: ĝ is indistinguishable from its
+    /// noise, so there is no step to test; concluding such a proposal changes neither θ nor Δ.
+    /// </summary>
+    public double GradientShrink { get; init; } = 1;
 }
 
 /// <summary>What the ratio test decided (<see cref="ParameterOptimizer.ConcludeTrustRegionStep"/>).</summary>
@@ -59,7 +65,14 @@ public sealed partial class ParameterOptimizer
     /// <param name="gradient">ĝ at θ.</param>
     /// <param name="metric">G at θ, d × d row-major.</param>
     /// <param name="lowerBounds">θ's lower bounds (−∞ where unbounded), or null.</param>
-    public TrustRegionProposal? ProposeTrustRegionStep(ReadOnlySpan<double> theta, ReadOnlySpan<double> gradient, ReadOnlySpan<double> metric, IReadOnlyList<double>? lowerBounds)
+    /// <param name="jackknife">
+    /// Leave-one-group-out estimates of ĝ (<see cref="Training.TrainingBatch.LeaveOneGroupOut"/>), or null/empty to take ĝ as
+    /// exact. With them the model's gradient is shrunk, ĝ·max(0, 1 − tr(M⁻¹Σ)/ĝᵀM⁻¹ĝ) with Σ the jackknife covariance of
+    /// ĝ: a step chosen along a noisy ĝ decreases the cost by only about that fraction of ĝᵀs, so without the shrinkage
+    /// the ratio test would see ρ ≈ cos(ĝ, ∇C) and shrink Δ for ever. Zero shrunk gradient: no step, Δ unchanged.
+    /// </param>
+    public TrustRegionProposal? ProposeTrustRegionStep(ReadOnlySpan<double> theta, ReadOnlySpan<double> gradient, ReadOnlySpan<double> metric, IReadOnlyList<double>? lowerBounds,
+        IReadOnlyList<double[]>? jackknife = null)
     {
         if (Kind != OptimizerKind.TrustRegion) throw new InvalidOperationException($"ProposeTrustRegionStep belongs to the trust-region rule; this optimizer is {Kind}.");
         int d = theta.Length;
@@ -74,18 +87,38 @@ public sealed partial class ParameterOptimizer
         }
         var damped = NaturalDirection.Damped(metric, d, Damping);
         if (damped is null) return null;
+        // Without a noise estimate ĝ is taken as exact; with one, ĝ is shrunk by its own signal-to-noise ratio.
+        double shrink = 1;
+        if (jackknife is { Count: >= 2 })
+        {
+            int n = jackknife.Count;
+            var mean = new double[d];
+            foreach (var e in jackknife)
+                for (int i = 0; i < d; i++) mean[i] += e[i] / n;
+            double noise = 0;
+            foreach (var e in jackknife)
+            {
+                var deviation = e.Zip(mean, (x, y) => x - y).ToArray();
+                noise += MetricInverseNorm(damped, deviation, deviation) * (n - 1) / n;
+            }
+            double signal = MetricInverseNorm(damped, g, g);
+            if (!(signal > 0) || !double.IsFinite(noise)) return null;
+            shrink = Math.Max(0, 1 - (noise / signal));
+            if (shrink == 0) return new TrustRegionProposal(theta.ToArray(), new double[d], g, 0, 0, 0) { Model = (double[])Hessian.Clone(), GradientShrink = 0 };
+        }
+        var modelGradient = g.Select(v => shrink * v).ToArray();
         var model = (double[])Hessian.Clone();
         if (model.All(v => v == 0))
         {
             // First model: B₀ = c·M with c chosen so that the unconstrained step −B₀⁻¹ĝ has length Δ₀ (a natural-gradient step).
-            var natural = NaturalDirection.Solve(damped, g);
+            var natural = NaturalDirection.Solve(damped, modelGradient);
             if (natural is null) return null;
             double naturalLength = Math.Sqrt(Math.Max(0, NaturalDirection.Quadratic(damped, natural)));
             if (!(naturalLength > 0) || !double.IsFinite(naturalLength)) return null;
             double c = naturalLength / Radius;
             for (int i = 0; i < model.Length; i++) model[i] = c * damped[i];
         }
-        var step = TrustRegionSubproblem.Solve(model, damped, g, Radius);
+        var step = TrustRegionSubproblem.Solve(model, damped, modelGradient, Radius);
         if (step is null) return null;
         var candidate = new double[d];
         int clamped = 0;
@@ -97,10 +130,20 @@ public sealed partial class ParameterOptimizer
             if (!double.IsFinite(candidate[i])) return null;
         }
         double linear = 0;
-        for (int i = 0; i < d; i++) linear += g[i] * step[i];
+        for (int i = 0; i < d; i++) linear += modelGradient[i] * step[i];
         double predicted = -(linear + (0.5 * NaturalDirection.Quadratic(model, step)));
         double length = Math.Sqrt(Math.Max(0, NaturalDirection.Quadratic(damped, step)));
-        return new TrustRegionProposal(candidate, step, g, predicted, length, clamped) { Model = model };
+        return new TrustRegionProposal(candidate, step, g, predicted, length, clamped) { Model = model, GradientShrink = shrink };
+    }
+
+    /// <summary>xᵀM⁻¹y for the damped metric M (NaN when M is singular).</summary>
+    private static double MetricInverseNorm(double[] damped, double[] x, double[] y)
+    {
+        var solved = NaturalDirection.Solve(damped, y);
+        if (solved is null) return double.NaN;
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++) sum += x[i] * solved[i];
+        return sum;
     }
 
     /// <summary>
@@ -116,6 +159,11 @@ public sealed partial class ParameterOptimizer
     {
         ArgumentNullException.ThrowIfNull(proposal);
         if (Kind != OptimizerKind.TrustRegion) throw new InvalidOperationException($"ConcludeTrustRegionStep belongs to the trust-region rule; this optimizer is {Kind}.");
+        if (proposal.GradientShrink == 0)
+        {
+            StepCount++;
+            return new TrustRegionOutcome(false, double.NaN, Radius);
+        }
         double ratio = proposal.PredictedDecrease > 0 && double.IsFinite(measuredDecrease) ? measuredDecrease / proposal.PredictedDecrease : double.NaN;
         bool accepted = ratio >= AcceptRatio;
         double initial = TrustRadius!.Value;

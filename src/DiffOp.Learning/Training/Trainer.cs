@@ -151,7 +151,8 @@ public sealed class Trainer
     /// </summary>
     private (TrustRegionOutcome? Outcome, int Clamped) TrustRegionStep(RolloutRequest[] requests, RolloutResult[] current, double[] gradient, double[] metric)
     {
-        var proposal = Optimizer.ProposeTrustRegionStep(_theta, gradient, metric, Options.ParameterLowerBounds);
+        var proposal = Optimizer.ProposeTrustRegionStep(_theta, gradient, metric, Options.ParameterLowerBounds,
+            TrainingBatch.LeaveOneGroupOut(Options, current, _theta.Length));
         if (proposal is null) return (null, 0);
         if (!(proposal.PredictedDecrease > 0)) return (Optimizer.ConcludeTrustRegionStep(proposal, double.NaN, []), 0);
         var again = requests.Select(r => r with { Detail = r.Detail & ~RolloutDetail.Metric }).ToArray();

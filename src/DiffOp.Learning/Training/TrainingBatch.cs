@@ -40,6 +40,22 @@ public static class TrainingBatch
         return GradientEstimator.Estimate(options.Estimator, results, parameterCount, options.Antithetic ? 2 : 1, ScoreScale(options));
     }
 
+    /// <summary>
+    /// The jackknife of <see cref="Estimate"/>: one estimate per group of kept rollouts (a rollout, or an antithetic pair)
+    /// with that group left out. Their spread estimates the noise of ĝ: Cov ĝ ≈ (n − 1)/n Σ_j (ĝ₍₋ⱼ₎ − ĝ₍.₎)(ĝ₍₋ⱼ₎ − ĝ₍.₎)ᵀ.
+    /// Empty when fewer than two groups were kept.
+    /// </summary>
+    public static IReadOnlyList<double[]> LeaveOneGroupOut(TrainingOptions options, IReadOnlyList<RolloutResult> results, int parameterCount)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(results);
+        int groupSize = options.Antithetic ? 2 : 1;
+        var groups = Enumerable.Range(0, results.Count).Where(i => !results[i].Dropped).Select(i => i / groupSize).Distinct().ToArray();
+        if (groups.Length < 2) return [];
+        return groups.Select(left => Estimate(options,
+            results.Select((r, i) => i / groupSize == left ? r with { Dropped = true } : r).ToArray(), parameterCount)).ToArray();
+    }
+
     /// <summary>σ²/Var(ε) when the score is normalized by the truncated noise's variance, else 1.</summary>
     public static double ScoreScale(TrainingOptions options)
     {
