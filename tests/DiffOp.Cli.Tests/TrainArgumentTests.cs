@@ -17,6 +17,8 @@ public class TrainArgumentTests
     [TestCase(new[] { "--lr", "0" }, "LearningRate")]
     [TestCase(new[] { "--optimizer", "natural", "--damping", "0" }, "Damping")]
     [TestCase(new[] { "--optimizer", "natural", "--trust-radius", "-1" }, "TrustRadius")]
+    [TestCase(new[] { "--optimizer", "trust-region", "--trust-radius", "0" }, "TrustRadius")]
+    [TestCase(new[] { "--optimizer", "trust-region", "--schedule", "cosine" }, "constant schedule")]
     [TestCase(new[] { "--antithetic", "--rollouts", "5" }, "even")]
     [TestCase(new[] { "--rollouts", "5" }, "--antithetic false")]
     [TestCase(new[] { "--exploration", "tangent", "--beta", "0.01" }, "--beta inf")]

@@ -90,6 +90,37 @@ public class TrainCommandTests
     }
 
     [Test]
+    public void Train_TrustRegion_WorkersAndResumeGiveTheSameTheta_AndMetricsShowTheRatioTest()
+    {
+        // Each iteration runs its rollouts twice (at θ and at the candidate, same seeds); both batches go through the workers,
+        // and Δ and the model B go through params.json.
+        string[] Args(string dir, int iterations, int workers) =>
+            ["train", "cartpole", "--mode", "traj", "--iterations", iterations.ToString(), "--rollouts", "4", "--set", "T=8",
+             "--optimizer", "trust-region", "--seed", "5", "--workers", workers.ToString(), "--out", dir];
+        string one = Path.Combine(_root, "tr-one"), two = Path.Combine(_root, "tr-two"), part = Path.Combine(_root, "tr-part");
+        var (code, _, err) = Run(Args(one, 4, 1));
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        (code, _, err) = Run(Args(two, 4, 2));
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        Assert.That(Theta(two), Is.EqualTo(Theta(one)), "two workers");
+        (code, _, err) = Run(Args(part, 2, 1));
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        (code, _, err) = Run("train", "--resume", part, "--iterations", "4");
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        Assert.That(Theta(part), Is.EqualTo(Theta(one)), "resumed");
+
+        var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(one, "config.json"))).RootElement;
+        Assert.That(config.GetProperty("schedule").GetString(), Is.EqualTo("Constant"), "the trust-region rule replaces the recipe's cosine schedule");
+        var lines = File.ReadAllLines(Path.Combine(one, "metrics.csv"));
+        var header = lines[0].Split(',');
+        int radius = Array.IndexOf(header, "trust_radius"), skipped = Array.IndexOf(header, "update_skipped");
+        Assert.That(radius, Is.GreaterThan(0), "metrics.csv has the trust_radius column");
+        var rows = lines.Skip(1).Select(l => l.Split(',')).ToArray();
+        Assert.That(rows.Select(r => double.Parse(r[radius], System.Globalization.CultureInfo.InvariantCulture)), Is.All.GreaterThan(0));
+        Assert.That(rows.Any(r => r[skipped] == "0"), Is.True, "at least one step was accepted");
+    }
+
+    [Test]
     public void Resume_ContinuesToTheSameThetaAsAnUninterruptedRun()
     {
         string full = Path.Combine(_root, "full"), part = Path.Combine(_root, "part");
