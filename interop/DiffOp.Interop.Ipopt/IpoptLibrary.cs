@@ -84,28 +84,77 @@ public static class IpoptLibrary
     }
 
     /// <summary>
-    /// Tries the candidates in order and returns the first that loads. <paramref name="useFallbacks"/>
-    /// = false restricts the search to the explicit paths (a test hook).
+    /// Loads Ipopt. An explicit path (<paramref name="configuredPath"/>, else <paramref name="environmentPath"/>) is final:
+    /// if it does not load, or loads something that is not Ipopt, that is the error, with the loader's own message (no
+    /// silent fallback to another Ipopt). Otherwise the packaged and platform names are tried in order; when one exists
+    /// but fails to load (e.g. a dependency such as MUMPS is missing), the loader's message is part of the error.
+    /// <paramref name="useFallbacks"/> = false restricts the search to the explicit paths (a test hook).
     /// </summary>
     internal static (nint Handle, string From) Load(string? configuredPath, string? environmentPath, bool useFallbacks)
     {
-        var tried = new List<string>();
-        foreach (string candidate in Candidates(configuredPath, environmentPath, useFallbacks))
+        string? explicitPath = !string.IsNullOrWhiteSpace(configuredPath) ? configuredPath : !string.IsNullOrWhiteSpace(environmentPath) ? environmentPath : null;
+        if (explicitPath is not null)
         {
-            if (NativeLibrary.TryLoad(candidate, out nint handle)) return (handle, candidate);
-            tried.Add(candidate);
+            string source = explicitPath == configuredPath ? "IpoptLibrary.Configure" : $"The environment variable {PathVariable}";
+            string advice = $"Fix the path, or unset it to use the system Ipopt (on Debian/Ubuntu the package {DebianPackage}).";
+            nint handle;
+            try { handle = NativeLibrary.Load(explicitPath); }
+            catch (Exception ex) when (ex is DllNotFoundException or BadImageFormatException)
+            {
+                throw new NativeLibraryException($"{source} names '{explicitPath}', which could not be loaded: {LoaderMessage(ex)} {advice}", ex);
+            }
+            if (!IsIpopt(handle))
+            {
+                NativeLibrary.Free(handle);
+                throw new NativeLibraryException($"{source} names '{explicitPath}', which loads but is not Ipopt (it has no {IpoptEntryPoint} function). {advice}");
+            }
+            return (handle, explicitPath);
+        }
+        var tried = new List<string>();
+        var problems = new List<string>();
+        if (useFallbacks)
+        {
+            foreach (string candidate in Candidates())
+            {
+                tried.Add(candidate);
+                try
+                {
+                    nint handle = NativeLibrary.Load(candidate);
+                    if (IsIpopt(handle)) return (handle, candidate);
+                    NativeLibrary.Free(handle);
+                    problems.Add($"{candidate} is not Ipopt");
+                }
+                catch (Exception ex) when (ex is DllNotFoundException or BadImageFormatException)
+                {
+                    // "X: cannot open shared object file" for the candidate itself means it is not there; anything else
+                    // (a missing dependency, a wrong architecture) is worth showing.
+                    if (!ex.Message.Contains($"{Path.GetFileName(candidate)}: cannot open shared object file", StringComparison.Ordinal)
+                        && !ex.Message.Contains("image not found", StringComparison.Ordinal))
+                        problems.Add(LoaderMessage(ex));
+                }
+            }
         }
         throw new NativeLibraryException(
             "Could not load Ipopt's shared library (tried: " + string.Join(", ", tried) + "). " +
+            (problems.Count > 0 ? "The loader said: " + string.Join(" | ", problems.Distinct()) + " " : "") +
             $"On Debian/Ubuntu install the package {DebianPackage} (sudo apt-get install {DebianPackage}, or run ./build.sh setup); " +
             $"elsewhere set the environment variable {PathVariable} to the full path of libipopt (.so/.dylib/.dll).");
     }
 
-    private static IEnumerable<string> Candidates(string? configuredPath, string? environmentPath, bool useFallbacks)
+    /// <summary>The loader's own reason (dlerror's line, e.g. "libdmumps_seq-5.5.so: cannot open shared object file"), without .NET's advice around it.</summary>
+    private static string LoaderMessage(Exception ex)
     {
-        if (!string.IsNullOrWhiteSpace(configuredPath)) yield return configuredPath;
-        if (!string.IsNullOrWhiteSpace(environmentPath)) yield return environmentPath;
-        if (!useFallbacks) yield break;
+        var lines = ex.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Length > 0 ? lines[^1].TrimEnd('.') + "." : ex.Message;
+    }
+
+    /// <summary>The function whose presence identifies Ipopt's C interface.</summary>
+    internal const string IpoptEntryPoint = "CreateIpoptProblem";
+
+    private static bool IsIpopt(nint handle) => NativeLibrary.TryGetExport(handle, IpoptEntryPoint, out _);
+
+    private static IEnumerable<string> Candidates()
+    {
         string native = Path.Combine(AppContext.BaseDirectory, "runtimes", RuntimeInformation.RuntimeIdentifier, "native");
         foreach (string name in PlatformNames)
         {

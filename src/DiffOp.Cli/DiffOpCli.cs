@@ -36,6 +36,7 @@ public static class DiffOpCli
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ResultsCommand.Create());
         root.Subcommands.Add(VarianceCommand.Create());
+        root.Options.Add(CommandErrors.Verbose);
         return root;
     }
 
@@ -43,12 +44,20 @@ public static class DiffOpCli
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var parse = BuildRootCommand().Parse(args);
-        var config = new InvocationConfiguration { Output = output, Error = error };
-        if (parse.Errors.Count > 0)
+        // Our own boundary instead of System.CommandLine's handler, which prints a stack trace and exits 1 for anything.
+        var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        try
         {
-            parse.Invoke(config);   // prints the errors and help
-            return UsageError;
+            if (parse.Errors.Count > 0)
+            {
+                parse.Invoke(config);   // prints the errors and help
+                return UsageError;
+            }
+            return parse.Invoke(config);
         }
-        return parse.Invoke(config);
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return CommandErrors.Report(ex, error, CommandErrors.IsVerbose(parse));
+        }
     }
 }

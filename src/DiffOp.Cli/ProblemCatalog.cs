@@ -33,13 +33,14 @@ internal static class ProblemCatalog
             if (request.Overrides.Count > 0)
                 throw new ArgumentException($"'{request.Name}' has no settings; --set applies to the environments ({string.Join(", ", EnvironmentCatalog.Names)}).");
             int h = request.Horizon ?? 8;
+            ProblemLimits.CheckHorizon(request.Name, h, stateCount: 3, controlCount: 2);
             var ocp = request.Name == "lqr" ? LqrSamples.Lqr(h) : LqrSamples.BoxLqr(h);
             var x0 = request.InitialState ?? (double[])LqrSamples.InitialState.Clone();
             return new OcpCase(request.Name, ocp, ocp.InitialParameters(), CheckState(x0, ocp.StateCount), ocp.DefaultContext());
         }
         var model = EnvironmentCatalog.CreatePolicyModel(request.Name, request.Overrides);
         var theta = request.Theta == ThetaChoice.True ? model.TrueTheta() : model.InitialTheta(0);
-        var policy = model.BuildOcp(request.Horizon ?? model.StepHorizon, theta);
+        var policy = ProblemLimits.Build(model, request.Horizon ?? model.StepHorizon, theta);
         var start = request.InitialState ?? model.InitialStates[0].ToArray();
         return new OcpCase(request.Name, policy, theta, CheckState(start, policy.StateCount), policy.DefaultContext());
     }

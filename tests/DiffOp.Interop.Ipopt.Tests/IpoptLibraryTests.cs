@@ -15,11 +15,31 @@ public class IpoptLibraryTests
     }
 
     [Test]
-    public void Load_ConfiguredPathComesFirst()
+    public void Load_ConfiguredPathComesFirst_AndIsFinal()
     {
-        var ex = Assert.Throws<NativeLibraryException>(() => IpoptLibrary.Load("/nope/a.so", "/nope/b.so", useFallbacks: false));
-        Assert.That(ex!.Message.IndexOf("/nope/a.so", StringComparison.Ordinal),
-            Is.LessThan(ex.Message.IndexOf("/nope/b.so", StringComparison.Ordinal)));
+        var ex = Assert.Throws<NativeLibraryException>(() => IpoptLibrary.Load("/nope/a.so", "/nope/b.so", useFallbacks: true));
+        Assert.That(ex!.Message, Does.Contain("/nope/a.so"));
+        Assert.That(ex.Message, Does.Not.Contain("/nope/b.so"), "an explicit path that fails is the error; nothing else is tried");
+        Assert.That(ex.Message, Does.Contain("IpoptLibrary.Configure"));
+    }
+
+    [Test]
+    public void Load_ExplicitPathThatDoesNotExist_IsAnErrorEvenWithFallbacks()
+    {
+        // Even where a system Ipopt exists, an explicit path that does not load must not silently be replaced by it.
+        var ex = Assert.Throws<NativeLibraryException>(() => IpoptLibrary.Load(null, "/nonexistent/libipopt.so", useFallbacks: true));
+        Assert.That(ex!.Message, Does.Contain("DIFFOP_IPOPT_PATH"));
+        Assert.That(ex.Message, Does.Contain("could not be loaded"));
+    }
+
+    [Test]
+    public void Load_ExplicitPathToALibraryThatIsNotIpopt_SaysSo()
+    {
+        string? libm = new[] { "/lib/x86_64-linux-gnu/libm.so.6", "/usr/lib/x86_64-linux-gnu/libm.so.6", "/lib64/libm.so.6" }.FirstOrDefault(File.Exists);
+        if (libm is null) Assert.Ignore("No libm.so.6 at a known place on this machine.");
+        var ex = Assert.Throws<NativeLibraryException>(() => IpoptLibrary.Load(null, libm, useFallbacks: true));
+        Assert.That(ex!.Message, Does.Contain("is not Ipopt"));
+        Assert.That(ex.Message, Does.Contain("CreateIpoptProblem"));
     }
 
     [Test]

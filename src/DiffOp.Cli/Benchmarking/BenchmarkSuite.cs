@@ -37,7 +37,7 @@ internal sealed class BenchmarkSuite(bool quick)
     private IEnumerable<BenchmarkRow> Case(string name, IPolicyModel model, int horizon)
     {
         var theta = model.TrueTheta();
-        var ocp = model.BuildOcp(horizon, theta);
+        var ocp = ProblemLimits.Build(model, horizon, theta);
         var x0 = model.InitialStates[0].ToArray();
         var context = ocp.DefaultContext();
         using var solver = new OcpSolver(ocp);

@@ -58,11 +58,32 @@ internal sealed class CommonOptions(params string[] extraProblems)
     private static Option<int?> CreateHorizon()
     {
         var horizon = new Option<int?>("--horizon") { Description = "Horizon H (default: 8 for the LQR samples, the environment's Step horizon otherwise)." };
-        horizon.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is < 1) r.AddError($"--horizon must be at least 1, got {r.GetValueOrDefault<int?>()}.");
-        });
+        AddMinimum(horizon, 1);
         return horizon;
+    }
+
+    /// <summary>
+    /// Adds a validator: the option's text must be a whole number of at least <paramref name="minimum"/>. Checks the tokens
+    /// itself, so that text that does not parse ('abc', '1e3', a number beyond int) becomes a usage error, not an exception.
+    /// </summary>
+    public static void AddMinimum<T>(Option<T> option, int minimum)
+    {
+        option.Validators.Add(r =>
+        {
+            foreach (var token in r.Tokens)
+            {
+                if (!int.TryParse(token.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
+                {
+                    r.AddError($"{option.Name} must be a whole number of at least {minimum} (at most {int.MaxValue}), got '{token.Value}'.");
+                    return;
+                }
+                if (value < minimum)
+                {
+                    r.AddError($"{option.Name} must be at least {minimum}, got {value}.");
+                    return;
+                }
+            }
+        });
     }
 
     private static Option<string> CreateTheta()

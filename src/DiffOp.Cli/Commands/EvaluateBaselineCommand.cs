@@ -72,13 +72,7 @@ internal static class EvaluateBaselineCommand
     private static Option<int> PositiveInt(string name, int defaultValue, string description)
     {
         var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
-        option.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError($"{name} must be at least 1, got {r.GetValueOrDefault<int>()}.");
-            }
-        });
+        CommonOptions.AddMinimum(option, 1);
         return option;
     }
 }

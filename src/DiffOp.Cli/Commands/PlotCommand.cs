@@ -66,7 +66,7 @@ internal static class PlotCommand
 
     private static Rollout Roll(IPolicyModel model, IEnvironment simulator, double[] theta)
     {
-        var ocp = model.BuildOcp(model.StepHorizon, theta);
+        var ocp = ProblemLimits.Build(model, model.StepHorizon, theta);
         var solver = new OcpSolver(ocp);
         double[] context = ocp.DefaultContext();
         var x = new double[simulator.StateCount];

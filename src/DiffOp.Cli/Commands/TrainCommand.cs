@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using DiffOp.Cli.Training;
 using DiffOp.Environments.Common;
 using DiffOp.Interop.Ipopt;
@@ -64,6 +65,17 @@ internal static class TrainCommand
                 string dir;
                 if (resumeDir is not null)
                 {
+                    // A resumed run continues as config.json says; an option that would change it is refused, not ignored.
+                    Symbol[] fixedByTheRun =
+                    [
+                        environment, recipe, mode, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule,
+                        exploration, clip, sharedStart, evalEpisodes, evalEvery, seed, set, theta, output,
+                    ];
+                    var conflict = fixedByTheRun.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
+                    if (conflict is not null)
+                        throw new ArgumentException(
+                            $"--resume continues the run as its config.json describes, so {conflict.Name} cannot be given with it: " +
+                            $"drop {conflict.Name} (only --iterations and --workers may change), or start a new run with --out.");
                     dir = resumeDir.FullName;
                     config = RunConfig.Load(Path.Combine(dir, "config.json")) with { Iterations = parse.GetValue(iterations) };
                 }
@@ -108,6 +120,13 @@ internal static class TrainCommand
         }));
         return command;
     }
+
+    private static bool IsImplicit(SymbolResult result) => result switch
+    {
+        OptionResult option => option.Implicit,
+        ArgumentResult argument => argument.Implicit,
+        _ => false,
+    };
 
     private static OptimizerKind ParseOptimizer(string text) => text switch
     {

@@ -13,7 +13,7 @@ namespace DiffOp.Cli.Training;
 /// </summary>
 internal sealed record RunConfig
 {
-    [JsonPropertyName("format")] public string Format { get; init; } = "diffop-run/1";
+    [JsonPropertyName("format")] public string Format { get; init; } = FormatTag;
     [JsonPropertyName("environment")] public required string Environment { get; init; }
     [JsonPropertyName("settings")] public required string[] Settings { get; init; }
     [JsonPropertyName("recipe")] public string Recipe { get; init; } = "explicit";
@@ -57,9 +57,42 @@ internal sealed record RunConfig
 
     public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
 
+    /// <summary>The format tag this version writes and reads.</summary>
+    public const string FormatTag = "diffop-run/1";
+
+    /// <summary>Reads and checks config.json; every problem is an <see cref="InvalidDataException"/> naming the file and the fix.</summary>
     public static RunConfig Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"No run configuration at {path}: pass a folder written by 'diffop train --out'.", path);
-        return JsonSerializer.Deserialize<RunConfig>(File.ReadAllText(path), JsonOptions) ?? throw new InvalidDataException($"{path} is empty.");
+        RunConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize<RunConfig>(File.ReadAllText(path), JsonOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{path} is not a valid run configuration ({ex.Message}). 'diffop train' writes it; restore it, or start a new run with --out.", ex);
+        }
+        if (config is null) throw new InvalidDataException($"{path} is empty (null): restore it, or start a new run with --out.");
+        config.Check(path);
+        return config;
+    }
+
+    /// <summary>Checks what JSON types cannot: the format tag, the θ choice and the settings (as a new run checks them).</summary>
+    private void Check(string path)
+    {
+        if (Format != FormatTag)
+            throw new InvalidDataException($"{path} has format '{Format}', but this version reads '{FormatTag}': start a new run with --out.");
+        if (InitialTheta is not ("init" or "true"))
+            throw new InvalidDataException($"{path}: initial_theta must be 'init' or 'true', got '{InitialTheta}'.");
+        if (Settings is null || Environment is null) throw new InvalidDataException($"{path}: environment and settings are required.");
+        try
+        {
+            ToTrainingOptions().Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidDataException($"{path}: {ex.Message.Split(" (Parameter")[0]}", ex);
+        }
     }
 }

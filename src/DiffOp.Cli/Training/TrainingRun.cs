@@ -16,10 +16,22 @@ internal static class TrainingRun
         int completed = 0;
         if (resume)
         {
-            var checkpoint = TrainingCheckpoint.Load(paramsPath);
-            theta = checkpoint.FlatTheta(setup.Ocp.Parameters);
-            checkpoint.RestoreOptimizer(optimizer);
-            completed = checkpoint.Iteration;
+            if (File.Exists(paramsPath))
+            {
+                var checkpoint = TrainingCheckpoint.Load(paramsPath);
+                if (checkpoint.Seed != config.Seed)
+                    throw new InvalidDataException($"{paramsPath} is of seed {checkpoint.Seed} but config.json says seed {config.Seed}: the folder mixes two runs; start a new run with --out.");
+                theta = checkpoint.FlatTheta(setup.Ocp.Parameters);
+                checkpoint.RestoreOptimizer(optimizer);
+                completed = checkpoint.Iteration;
+            }
+            else
+            {
+                // The run stopped before its first checkpoint (only config.json was written): start it from iteration 0.
+                output.WriteLine($"{dir} has no checkpoint yet (the run stopped before its first iteration ended): starting it from iteration 0.");
+            }
+            int dropped = ReconcileMetrics(metricsPath, completed);
+            if (dropped > 0) output.WriteLine($"metrics.csv: removed {dropped} row(s) past the checkpoint's iteration {completed} (written after the last checkpoint, or torn).");
             if (completed >= config.Iterations)
             {
                 output.WriteLine($"{dir} already has {completed} iterations (asked for {config.Iterations}); nothing to do.");
@@ -37,13 +49,24 @@ internal static class TrainingRun
 
         output.WriteLine($"training {config.Environment} ({config.Mode}, H = {config.Horizon}, θ ∈ ℝ^{theta.Length}) for {config.Iterations} iterations × {config.Rollouts} rollouts, " +
                          $"σ = {config.Sigma}, β = {config.Beta}, η = {config.LearningRate} ({config.Optimizer}), seed {config.Seed}, {workers} worker(s) → {dir}");
+        // More workers than rollouts run at once only wait (and each is a process with its own Ipopt): cap them.
+        int useful = config.Rollouts + config.EvaluationEpisodes;
+        if (workers > useful)
+        {
+            output.WriteLine($"note: {workers} workers for {useful} rollouts per iteration; using {useful}.");
+            workers = useful;
+        }
+        if (workers > 4 * Environment.ProcessorCount)
+            output.WriteLine($"note: {workers} worker processes on {Environment.ProcessorCount} cores; more than about one per core makes no iteration faster.");
         using var executor = setup.CreateExecutor(workers);
         var trainer = new Trainer(options, executor, theta, optimizer, completed);
         var progress = new ProgressReporter(output, config.Iterations, interactive: !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out));
+        bool anyUpdate = false;
         try
         {
             trainer.Train(metrics =>
             {
+                anyUpdate |= !metrics.UpdateSkipped;
                 MetricsCsvWriter.Append(metricsPath, metrics);
                 TrainingCheckpoint.From(trainer, setup.Ocp.Parameters).Save(paramsPath);
                 progress.Report(metrics);
@@ -58,7 +81,40 @@ internal static class TrainingRun
         }
         var curve = SaveCurve(config, dir, metricsPath);
         output.WriteLine($"done: mean cost {curve[0].MeanCost:G6} (iteration 1) → {curve[^1].MeanCost:G6} (iteration {curve[^1].Iteration}); files in {dir}");
+        if (!anyUpdate)
+            throw new TrainingStalledException(
+                $"No update was applied in the {config.Iterations - completed} iteration(s) of this run, so θ is unchanged: every estimate was non-finite, " +
+                "every rollout was dropped (the policy OCP failed to solve), or every trust-region step was rejected. metrics.csv says which " +
+                "(dropped_rollouts, update_skipped, trust_ratio); try a smaller --lr or --sigma, or check the OCP with 'diffop solve'.");
         return DiffOpCli.Success;
+    }
+
+    /// <summary>
+    /// Makes metrics.csv agree with the checkpoint: rows past <paramref name="completed"/> (written after the last
+    /// checkpoint) and a torn last row are removed, atomically. Returns how many rows were removed.
+    /// </summary>
+    internal static int ReconcileMetrics(string metricsPath, int completed)
+    {
+        if (!File.Exists(metricsPath)) return 0;
+        var lines = File.ReadAllLines(metricsPath);
+        if (lines.Length == 0) return 0;
+        int columns = lines[0].Split(',').Length;
+        var kept = new List<string> { lines[0] };
+        int removed = 0;
+        foreach (string line in lines.Skip(1))
+        {
+            if (line.Length == 0) continue;
+            var fields = line.Split(',');
+            bool whole = fields.Length >= columns && int.TryParse(fields[0], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int iteration)
+                         && iteration >= 1 && iteration <= completed;
+            if (whole) kept.Add(line);
+            else removed++;
+        }
+        if (removed == 0 && !lines.Skip(1).Any(l => l.Length == 0)) return 0;
+        string temporary = metricsPath + ".tmp";
+        File.WriteAllLines(temporary, kept);
+        File.Move(temporary, metricsPath, overwrite: true);
+        return removed;
     }
 
     private static IReadOnlyList<(int Iteration, double MeanCost)> SaveCurve(RunConfig config, string dir, string metricsPath)

@@ -14,8 +14,12 @@ internal sealed class TrainingSetup
     {
         Config = config;
         Model = EnvironmentCatalog.CreatePolicyModel(config.Environment, config.Settings);
+        if (config.Horizon != HorizonFor(Model, config.Mode))
+            throw new InvalidDataException(
+                $"The run configuration says horizon {config.Horizon}, but {config.Mode} mode of this {config.Environment} model plans over {HorizonFor(Model, config.Mode)} " +
+                "(Step: the settings' H; Traj: the episode length T): config.json was edited or is damaged; start a new run with --out.");
         Theta0 = config.InitialTheta == "true" ? Model.TrueTheta() : Model.InitialTheta(SeedSequence.Parameters(config.Seed));
-        Ocp = Model.BuildOcp(config.Horizon, Theta0);
+        Ocp = ProblemLimits.Build(Model, config.Horizon, Theta0);
     }
 
     public RunConfig Config { get; }

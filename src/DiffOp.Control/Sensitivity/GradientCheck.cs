@@ -9,9 +9,13 @@ namespace DiffOp.Control.Sensitivity;
 /// <param name="DirectionsChecked">Columns compared with finite differences.</param>
 /// <param name="DirectionsSkipped">Columns skipped because the active set at θ ± h differed from the base one (or a re-solve failed).</param>
 /// <param name="IsOneSided">True when weakly active constraints make the derivative one-sided.</param>
+/// <param name="DenseChecked">
+/// False when the OCP has more than <see cref="GradientCheck.MaxDenseVariables"/> unknowns: the dense oracle (a full KKT
+/// matrix, quadratic in memory) was skipped and <paramref name="MaxRelativeErrorDenseVsStructured"/> is NaN.
+/// </param>
 public sealed record GradientCheckReport(
     double MaxRelativeErrorDenseVsStructured, double MaxRelativeErrorVsFiniteDifferences,
-    int DirectionsChecked, int DirectionsSkipped, bool IsOneSided);
+    int DirectionsChecked, int DirectionsSkipped, bool IsOneSided, bool DenseChecked = true);
 
 /// <summary>
 /// Checks the implicit derivative of an OCP solution three ways: structured vs dense KKT solve, and both vs
@@ -21,6 +25,12 @@ public sealed record GradientCheckReport(
 /// </summary>
 public static class GradientCheck
 {
+    /// <summary>
+    /// Largest OCP (unknowns) the dense oracle is run for: its KKT matrix, about (2·unknowns)² doubles, is 128 MB here;
+    /// beyond, only the structured solve and finite differences are compared.
+    /// </summary>
+    public const int MaxDenseVariables = 2000;
+
     /// <summary>Runs the check at (θ, x_init, p).</summary>
     public static GradientCheckReport Run(Ocp.Ocp ocp, double[] theta, double[] initialState, double[] context,
         double relativeStep = 1e-5, double solveTolerance = 1e-11)
@@ -29,12 +39,15 @@ public static class GradientCheck
         var solver = new OcpSolver(ocp, new OcpSolverOptions { Ipopt = new IpoptOptions { Tolerance = solveTolerance } });
         var baseSolution = solver.Solve(theta, initialState, context).EnsureSuccess();
         var structured = new StructuredSensitivity(ocp).Jacobian(baseSolution);
-        var dense = new DenseSensitivity(ocp).Jacobian(baseSolution);
-
-        double denseError = 0;
         int rows = ocp.Layout.VariableCount, columns = structured.ColumnCount, d = ocp.ParameterCount;
-        for (int j = 0; j < rows; j++)
-            for (int c = 0; c < columns; c++) denseError = Math.Max(denseError, RelativeError(structured[j, c], dense[j, c]));
+        bool denseChecked = rows <= MaxDenseVariables;
+        double denseError = denseChecked ? 0 : double.NaN;
+        if (denseChecked)
+        {
+            var dense = new DenseSensitivity(ocp).Jacobian(baseSolution);
+            for (int j = 0; j < rows; j++)
+                for (int c = 0; c < columns; c++) denseError = Math.Max(denseError, RelativeError(structured[j, c], dense[j, c]));
+        }
 
         var baseActive = Signature(baseSolution);
         double fdError = 0;
@@ -52,7 +65,7 @@ public static class GradientCheck
             }
             checkedCount++;
         }
-        return new GradientCheckReport(denseError, fdError, checkedCount, skipped, structured.IsOneSided);
+        return new GradientCheckReport(denseError, fdError, checkedCount, skipped, structured.IsOneSided, denseChecked);
 
         (OcpSolution Solution, double Step)? Perturbed(int column, int sign)
         {

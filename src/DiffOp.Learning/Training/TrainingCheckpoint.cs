@@ -13,7 +13,10 @@ namespace DiffOp.Learning.Training;
 public sealed record TrainingCheckpoint
 {
     /// <summary>Format tag.</summary>
-    [JsonPropertyName("format")] public string Format { get; init; } = "diffop-params/1";
+    [JsonPropertyName("format")] public string Format { get; init; } = FormatTag;
+
+    /// <summary>The format tag this version writes and reads.</summary>
+    public const string FormatTag = "diffop-params/1";
     /// <summary>Iterations completed.</summary>
     [JsonPropertyName("iteration")] public required int Iteration { get; init; }
     /// <summary>The run seed.</summary>
@@ -104,7 +107,21 @@ public sealed record TrainingCheckpoint
     public static TrainingCheckpoint Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"No checkpoint at {path}; pass the folder a previous 'diffop train --out' wrote.", path);
-        return JsonSerializer.Deserialize<TrainingCheckpoint>(File.ReadAllText(path), JsonOptions)
-               ?? throw new InvalidDataException($"{path} is empty.");
+        TrainingCheckpoint? checkpoint;
+        try
+        {
+            checkpoint = JsonSerializer.Deserialize<TrainingCheckpoint>(File.ReadAllText(path), JsonOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{path} is not a valid checkpoint ({ex.Message}). Training writes it atomically, so it was edited or damaged outside training: restore it, or start a new run.", ex);
+        }
+        if (checkpoint is null) throw new InvalidDataException($"{path} is empty (null): restore it, or start a new run.");
+        if (checkpoint.Format != FormatTag) throw new InvalidDataException($"{path} has format '{checkpoint.Format}', but this version reads '{FormatTag}'.");
+        if (checkpoint.Iteration < 0) throw new InvalidDataException($"{path} says {checkpoint.Iteration} iterations were completed; the count cannot be negative.");
+        if (checkpoint.OptimizerSteps < 0) throw new InvalidDataException($"{path} says {checkpoint.OptimizerSteps} optimizer steps; the count cannot be negative.");
+        if (checkpoint.Theta is null || checkpoint.OptimizerFirstMoment is null || checkpoint.OptimizerSecondMoment is null)
+            throw new InvalidDataException($"{path} lacks θ or the optimizer state.");
+        return checkpoint;
     }
 }

@@ -1,0 +1,243 @@
+using System.Text.Json;
+using DiffOp.Cli.Commands;
+using DiffOp.Cli.Training;
+using DiffOp.Interop.Ipopt;
+
+namespace DiffOp.Cli.Tests;
+
+/// <summary>
+/// Bad input and damaged run folders get one clear message and the documented exit code, never a stack trace
+/// (unless --verbose); limits fail fast; resumes survive interrupted runs.
+/// </summary>
+public class ReliabilityTests
+{
+    private string _root = "";
+
+    [SetUp]
+    public void SetUp()
+    {
+        _root = Path.Combine(Path.GetTempPath(), $"diffop-reliability-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(_root);
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    private static void AssertNoStackTrace(string err) =>
+        Assert.That(err, Does.Not.Contain("   at ").And.Not.Contain("Unhandled exception"), "no stack trace without --verbose");
+
+    [TestCase("solve", "voltage", "--horizon", "abc")]
+    [TestCase("solve", "voltage", "--horizon", "1e3")]
+    [TestCase("solve", "voltage", "--horizon", "99999999999")]
+    [TestCase("evaluate-baseline", "--controller", "sgf", "--scenarios", "abc")]
+    [TestCase("evaluate-baseline", "--controller", "sgf", "--steps", "abc")]
+    public void TextThatIsNotAWholeNumber_IsAUsageError(params string[] args)
+    {
+        var (code, _, err) = CliRunner.Run(args);
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError), err);
+        Assert.That(err, Does.Contain("whole number"));
+        AssertNoStackTrace(err);
+    }
+
+    [TestCase("solve", "voltage", "--horizon", "1000000000")]
+    [TestCase("solve", "quadrotor", "--horizon", "100000")]
+    [TestCase("solve", "lqr", "--horizon", "2000000")]
+    [TestCase("gradcheck", "voltage", "--horizon", "20000000")]
+    public void HorizonsBeyondTheSizeLimit_FailFastWithTheOverride(params string[] args)
+    {
+        var (code, _, err) = CliRunner.Run(args);
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError), err);
+        Assert.That(err, Does.Contain(ProblemLimits.Variable));
+        AssertNoStackTrace(err);
+    }
+
+    [Test]
+    public void SettingAHugeHorizon_InTraining_FailsBeforeTheRunFolderIsMade()
+    {
+        string dir = Path.Combine(_root, "huge");
+        var (code, _, err) = CliRunner.Run("train", "cartpole", "--set", "H=1e9", "--out", dir);
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError), err);
+        Assert.That(err, Does.Contain("unknowns"));
+        Assert.That(Directory.Exists(dir), Is.False, "nothing is left behind");
+    }
+
+    [Test]
+    public void Verbose_AddsTheStackTrace()
+    {
+        var (code, _, err) = CliRunner.Run("solve", "voltage", "--horizon", "1000000000", "--verbose");
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(err, Does.Contain("   at "));
+    }
+
+    [Test]
+    public void ErrorBoundary_UnwrapsAggregates_AndMapsEachKindToItsExitCode()
+    {
+        int Code(Exception ex, out string message)
+        {
+            var writer = new StringWriter();
+            int code = CommandErrors.Report(ex, writer, verbose: false);
+            message = writer.ToString();
+            return code;
+        }
+        // Ipopt missing seen through the parallel executor's aggregate.
+        Assert.That(Code(new AggregateException(new NativeLibraryException("install coinor-libipopt1v5")), out string m), Is.EqualTo(DiffOpCli.MissingDependency));
+        Assert.That(m, Does.Contain("coinor-libipopt1v5").And.Not.Contain("AggregateException"));
+        Assert.That(Code(new EntryPointNotFoundException("CreateIpoptProblem"), out _), Is.EqualTo(DiffOpCli.MissingDependency));
+        Assert.That(Code(new ArgumentOutOfRangeException("TimeStep", 0.0, "dt must be positive."), out m), Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(m, Does.Not.Contain("(Parameter").And.Not.Contain("Actual value"), "no .NET wording");
+        Assert.That(Code(new OverflowException(), out m), Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(m, Does.Contain("too large"));
+        Assert.That(Code(new InvalidOperationException("boom"), out m), Is.EqualTo(DiffOpCli.ComputationFailed));
+        Assert.That(m, Does.Contain("--verbose"));
+    }
+
+    [Test]
+    public void GradCheck_OnAProblemTooLargeForTheDenseOracle_SkipsItAndStillChecksFiniteDifferences()
+    {
+        var (code, output, err) = CliRunner.Run("gradcheck", "lqr", "--horizon", "500", "--json");
+        if (code == DiffOpCli.MissingDependency) Assert.Ignore("Ipopt is not installed here.");
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        var json = JsonDocument.Parse(output).RootElement;
+        Assert.That(json.GetProperty("dense_checked").GetBoolean(), Is.False, "2,503 unknowns: above the dense oracle's 2,000");
+        Assert.That(json.GetProperty("fd_directions_checked").GetInt32(), Is.GreaterThan(0));
+    }
+
+    /// <summary>A finished 2-iteration run to damage.</summary>
+    private string SmallRun(string name, int iterations = 2)
+    {
+        string dir = Path.Combine(_root, name);
+        var (code, _, err) = CliRunner.Run("train", "cartpole", "--iterations", iterations.ToString(), "--rollouts", "2", "--set", "T=4", "--seed", "4", "--out", dir);
+        if (code == DiffOpCli.MissingDependency) Assert.Ignore("Ipopt is not installed here.");
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        return dir;
+    }
+
+    [TestCase("", "not a valid checkpoint")]
+    [TestCase("{\"format\": \"diffop-params/1\", \"iter", "not a valid checkpoint")]
+    [TestCase("NaN", "not a valid checkpoint")]
+    [TestCase("[1,2]", "not a valid checkpoint")]
+    [TestCase("null", "empty")]
+    [Category("Native")]
+    public void DamagedCheckpoint_IsAUsageErrorNamingTheFile(string content, string expected)
+    {
+        string dir = SmallRun("damaged");
+        File.WriteAllText(Path.Combine(dir, "params.json"), content);
+        var (code, _, err) = CliRunner.Run("train", "--resume", dir, "--iterations", "3");
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError), err);
+        Assert.That(err, Does.Contain("params.json").And.Contain(expected));
+        AssertNoStackTrace(err);
+    }
+
+    [TestCase("\"iteration\": 2", "\"iteration\": -5", "negative")]
+    [TestCase("\"format\": \"diffop-params/1\"", "\"format\": \"other/9\"", "format")]
+    [Category("Native")]
+    public void CheckpointWithImpossibleValues_IsRejected(string from, string to, string expected)
+    {
+        string dir = SmallRun("impossible");
+        string path = Path.Combine(dir, "params.json");
+        string text = File.ReadAllText(path);
+        Assert.That(text, Does.Contain(from));
+        File.WriteAllText(path, text.Replace(from, to));
+        var (code, _, err) = CliRunner.Run("train", "--resume", dir, "--iterations", "3");
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError), err);
+        Assert.That(err, Does.Contain(expected));
+    }
+
+    [TestCase("\"mode\": \"Step\"", "\"mode\": \"Sideways\"", "not a valid run configuration")]
+    [TestCase("\"seed\": 4,", "", "not a valid run configuration")]
+    [TestCase("\"horizon\": 6", "\"horizon\": 7", "horizon 7")]
+    [TestCase("\"initial_theta\": \"init\"", "\"initial_theta\": \"bogus\"", "initial_theta")]
+    [TestCase("\"format\": \"diffop-run/1\"", "\"format\": \"diffop-run/9\"", "format")]
+    [TestCase("\"rollouts\": 2", "\"rollouts\": 0", "Rollouts")]
+    [Category("Native")]
+    public void DamagedRunConfiguration_IsRejectedOnResumeAndEvaluate(string from, string to, string expected)
+    {
+        string dir = SmallRun("config");
+        string path = Path.Combine(dir, "config.json");
+        string text = File.ReadAllText(path);
+        Assert.That(text, Does.Contain(from), "the test edits a value config.json has");
+        File.WriteAllText(path, text.Replace(from, to));
+        var (code, _, err) = CliRunner.Run("train", "--resume", dir, "--iterations", "3");
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError), err);
+        Assert.That(err, Does.Contain(expected));
+        AssertNoStackTrace(err);
+        (code, _, err) = CliRunner.Run("evaluate", dir, "--episodes", "1");
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError), err);
+    }
+
+    [TestCase("--seed", "7")]
+    [TestCase("--sigma", "0.1")]
+    [TestCase("--mode", "traj")]
+    [TestCase("--set", "T=5")]
+    [Category("Native")]
+    public void ResumeWithAnOptionThatWouldChangeTheRun_IsRefusedByName(string option, string value)
+    {
+        string dir = SmallRun("conflict");
+        var (code, _, err) = CliRunner.Run("train", "--resume", dir, "--iterations", "3", option, value);
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError), err);
+        Assert.That(err, Does.Contain(option).And.Contain("--resume"));
+        (code, _, err) = CliRunner.Run("train", "voltage", "--resume", dir, "--iterations", "3");
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError), err);
+    }
+
+    [Test]
+    [Category("Native")]
+    public void RunFolderWithoutACheckpoint_ResumesFromIterationZero_ToTheSameTheta()
+    {
+        string whole = SmallRun("whole", iterations: 2);
+        string stopped = SmallRun("stopped", iterations: 2);
+        File.Delete(Path.Combine(stopped, "params.json"));
+        File.Delete(Path.Combine(stopped, "metrics.csv"));
+        var (code, output, err) = CliRunner.Run("train", "--resume", stopped, "--iterations", "2");
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        Assert.That(output, Does.Contain("iteration 0"));
+        Assert.That(File.ReadAllText(Path.Combine(stopped, "params.json")), Is.EqualTo(File.ReadAllText(Path.Combine(whole, "params.json"))));
+    }
+
+    [Test]
+    [Category("Native")]
+    public void MetricsRowsPastTheCheckpoint_AndATornRow_AreRemovedOnResume()
+    {
+        // The reference resumes an undamaged 2-iteration run to 3 (the cosine schedule depends on the first run's total).
+        string whole = SmallRun("reference", iterations: 2);
+        Assert.That(CliRunner.Run("train", "--resume", whole, "--iterations", "3").Code, Is.EqualTo(DiffOpCli.Success));
+        string dir = SmallRun("torn", iterations: 2);
+        string metrics = Path.Combine(dir, "metrics.csv");
+        var lines = File.ReadAllLines(metrics);
+        // A row for iteration 3 written before a kill that came before its checkpoint, then half a row with no newline.
+        File.AppendAllText(metrics, lines[2].Replace("2,", "3,") + Environment.NewLine + "4,12.5,1");
+        var (code, output, err) = CliRunner.Run("train", "--resume", dir, "--iterations", "3");
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        Assert.That(output, Does.Contain("removed 2 row(s)"));
+        var rows = File.ReadAllLines(metrics).Skip(1).Select(l => l.Split(',')[0]).ToArray();
+        Assert.That(rows, Is.EqualTo(new[] { "1", "2", "3" }), "one row per iteration, in order");
+        Assert.That(File.ReadAllText(Path.Combine(dir, "params.json")), Is.EqualTo(File.ReadAllText(Path.Combine(whole, "params.json"))));
+    }
+
+    [Test]
+    [Category("Native")]
+    public void FarMoreWorkersThanRollouts_AreCappedAtTheRollouts()
+    {
+        string dir = Path.Combine(_root, "many");
+        var (code, output, err) = CliRunner.Run("train", "cartpole", "--iterations", "1", "--rollouts", "2", "--set", "T=4", "--workers", "1000", "--out", dir);
+        if (code == DiffOpCli.MissingDependency) Assert.Ignore("Ipopt is not installed here.");
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        Assert.That(output, Does.Contain("1000 workers for 2 rollouts").And.Contain("using 2"));
+    }
+
+    [Test]
+    [Category("Native")]
+    public void RunWhereNoUpdateWasEverApplied_ExitsOneAndSaysWhy()
+    {
+        string dir = Path.Combine(_root, "frozen");
+        // η = 1e308 makes every SGD step non-finite, so each update is skipped and θ never moves.
+        var (code, _, err) = CliRunner.Run("train", "cartpole", "--iterations", "2", "--rollouts", "2", "--set", "T=4", "--optimizer", "sgd", "--lr", "1e308", "--out", dir);
+        if (code == DiffOpCli.MissingDependency) Assert.Ignore("Ipopt is not installed here.");
+        Assert.That(code, Is.EqualTo(DiffOpCli.ComputationFailed), err);
+        Assert.That(err, Does.Contain("No update was applied"));
+        Assert.That(File.Exists(Path.Combine(dir, "params.json")), Is.True, "the checkpoint is still written");
+    }
+}
