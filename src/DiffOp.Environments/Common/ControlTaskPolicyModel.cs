@@ -76,14 +76,19 @@ public abstract class ControlTaskPolicyModel<TEquations> : IPolicyModel
     public double[] TrueTheta() => [.. Settings.PhysicalParameters, .. Settings.CostWeights, .. Settings.CostWeights];
 
     /// <inheritdoc/>
-    /// <remarks>θ_true + U(−σ0/2, σ0/2) per entry, drawn in θ order from a <see cref="Random"/> seeded by <paramref name="seed"/> (§5).</remarks>
+    /// <remarks>
+    /// θ_true + U(−σ0/2, σ0/2) per entry, drawn in θ order from a <see cref="Random"/> seeded by <paramref name="seed"/> (§5),
+    /// then projected onto <see cref="ParameterLowerBounds"/>: with small true weights (the constrained cart-pole's 0.1) a
+    /// draw can be negative, which would make the OCP unbounded; such an entry starts at its bound instead.
+    /// </remarks>
     public double[] InitialTheta(int seed)
     {
         double[] theta = TrueTheta();
+        double[] lower = ParameterLowerBounds();
         var random = new Random(seed);
         for (int i = 0; i < theta.Length; i++)
         {
-            theta[i] += (random.NextDouble() - 0.5) * Settings.InitialSpread;
+            theta[i] = Math.Max(lower[i], theta[i] + ((random.NextDouble() - 0.5) * Settings.InitialSpread));
         }
 
         return theta;
