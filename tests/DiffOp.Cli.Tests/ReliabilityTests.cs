@@ -228,6 +228,30 @@ public class ReliabilityTests
         Assert.That(output, Does.Contain("1000 workers for 2 rollouts").And.Contain("using 2"));
     }
 
+    [TestCase(0)]
+    [TestCase(3)]
+    [TestCase(5)]
+    [Category("Native")]
+    public void TheDocumentedConstrainedCartPole_Trains(int seed)
+    {
+        // docs/environments.md: small true weights (0.1) once made the initial θ negative, and a plan that failed mid-episode
+        // (|p| ≤ 0.8 cannot always be kept) dropped every rollout.
+        string dir = Path.Combine(_root, $"constrained-{seed}");
+        var (code, _, err) = CliRunner.Run("train", "cartpole", "--set", "u_max=5", "--set", "x_max=0.8", "--set", "T=35", "--set", "weights=0.1,1,0.1,0.1",
+            "--set", "x0=0,0,0,0", "--iterations", "2", "--rollouts", "4", "--seed", seed.ToString(), "--out", dir);
+        if (code == DiffOpCli.MissingDependency) Assert.Ignore("Ipopt is not installed here.");
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        var lines = File.ReadAllLines(Path.Combine(dir, "metrics.csv"));
+        var header = lines[0].Split(',');
+        int dropped = Array.IndexOf(header, "dropped_rollouts"), fallback = Array.IndexOf(header, "fallback_steps");
+        Assert.That(fallback, Is.GreaterThan(0));
+        foreach (var row in lines.Skip(1).Select(l => l.Split(',')))
+        {
+            Assert.That(int.Parse(row[dropped]), Is.LessThan(4), "rollouts are kept");
+            Assert.That(int.Parse(row[fallback]), Is.GreaterThan(0), "this task's plans do fail mid-episode: the fallback acted and was counted");
+        }
+    }
+
     [Test]
     [Category("Native")]
     public void RunWhereNoUpdateWasEverApplied_ExitsOneAndSaysWhy()

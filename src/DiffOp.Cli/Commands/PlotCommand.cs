@@ -67,8 +67,9 @@ internal static class PlotCommand
     private static Rollout Roll(IPolicyModel model, IEnvironment simulator, double[] theta)
     {
         var ocp = ProblemLimits.Build(model, model.StepHorizon, theta);
-        var solver = new OcpSolver(ocp);
-        double[] context = ocp.DefaultContext();
+        // The deterministic Step-mode policy, as training and evaluation run it (warm starts, the fallback on a failed solve).
+        using var policy = new DiffOp.Learning.Policies.OptimizationPolicy(ocp, DiffOp.Learning.Policies.PolicyMode.Step);
+        OcpSolution? previous = null;
         var x = new double[simulator.StateCount];
         double? timeStep = null;
         if (simulator is IControlTaskEnvironment task)
@@ -88,9 +89,12 @@ internal static class PlotCommand
         bool simulatorFailed = false;
         for (int t = 0; t < simulator.EpisodeLength; t++)
         {
-            var plan = solver.Solve(theta, x, context);
+            var plan = policy.Plan(theta, x, previous);
+            previous = plan;
             if (!plan.IsSuccess) failedSolves++;
-            double[] u = plan.Control(0).ToArray();
+            double[] u = new double[ocp.ControlCount];
+            if (plan.IsSuccess) plan.Control(0).CopyTo(u);
+            else policy.FallbackControl(u);
             if (!u.All(double.IsFinite))
             {
                 simulatorFailed = true;

@@ -6,7 +6,7 @@ namespace DiffOp.Cli.Training;
 /// <summary>
 /// The deterministic policy u = u* as a feedback law for step-by-step protocols (voltage evaluation): Step mode
 /// re-plans every step (warm-started), Traj mode plans every H steps and replays the plan. A failed solve applies
-/// u = 0 for that step and is counted.
+/// the policy's fallback control (<see cref="OptimizationPolicy.FallbackControl"/>) for that step and is counted.
 /// </summary>
 internal sealed class PolicyController(OptimizationPolicy policy, double[] theta)
 {
@@ -31,7 +31,7 @@ internal sealed class PolicyController(OptimizationPolicy policy, double[] theta
             if (!_plan.IsSuccess) SolveFailures++;
         }
         if (_plan.IsSuccess) _plan.Control(_t - _planStart).CopyTo(control);
-        else control.Clear();
+        else policy.FallbackControl(control);
         _t++;
     }
 }

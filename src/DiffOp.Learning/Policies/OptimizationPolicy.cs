@@ -45,6 +45,18 @@ public sealed class OptimizationPolicy : IDisposable
         return _solver.Solve(theta, state, _context, warm);
     }
 
+    /// <summary>
+    /// The action applied at a step whose plan failed to solve (the one rule for every closed loop in this library): the
+    /// control nearest to 0 within the OCP's control bounds. It does not depend on θ, so training adds no score term for
+    /// that step and the estimate stays the gradient of the policy-with-fallback; such steps are counted
+    /// (<see cref="Training.RolloutResult.FallbackSteps"/>).
+    /// </summary>
+    public void FallbackControl(Span<double> control)
+    {
+        if (control.Length != Ocp.ControlCount) throw new ArgumentException($"The control has {control.Length} entries; the OCP has m = {Ocp.ControlCount}.", nameof(control));
+        for (int j = 0; j < control.Length; j++) control[j] = Math.Clamp(0.0, Ocp.ControlLower[j], Ocp.ControlUpper[j]);
+    }
+
     /// <summary>Frees the solver's native Ipopt problem.</summary>
     public void Dispose() => _solver.Dispose();
 

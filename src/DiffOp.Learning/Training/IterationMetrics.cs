@@ -28,6 +28,9 @@ public sealed record IterationMetrics(
     /// <summary>Evaluation episodes whose policy solve failed (not in <see cref="EvaluationCost"/>).</summary>
     public int EvaluationDropped { get; init; }
 
+    /// <summary>Steps of the kept exploring rollouts at which a plan failed and the fallback control acted (<see cref="RolloutResult.FallbackSteps"/>).</summary>
+    public int FallbackSteps { get; init; }
+
     /// <summary>
     /// Trust-region rule: ρ, the measured decrease at the candidate over the model's predicted decrease (the step is taken
     /// when ρ ≥ 0.1; <see cref="UpdateSkipped"/> is true when it is not). NaN for the other rules or when nothing was measured.

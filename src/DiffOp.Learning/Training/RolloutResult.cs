@@ -14,7 +14,12 @@ public sealed record RolloutResult
     public required double[] Score { get; init; }
     /// <summary>Steps taken.</summary>
     public required int Steps { get; init; }
-    /// <summary>True when a policy solve failed: the rollout is excluded from the gradient and counted.</summary>
+    /// <summary>
+    /// Steps at which the policy's plan failed to solve and <see cref="Policies.OptimizationPolicy.FallbackControl"/> acted
+    /// instead (no exploration and no score at those steps). Only a failure of the episode's first plan drops the rollout.
+    /// </summary>
+    public int FallbackSteps { get; init; }
+    /// <summary>True when the episode's first plan failed to solve, or a plan was not differentiable: the rollout is excluded from the gradient and counted.</summary>
     public required bool Dropped { get; init; }
     /// <summary>True when the simulator reported a failure (e.g. no power-flow solution); the cost holds its penalty.</summary>
     public bool SimulatorFailed { get; init; }

@@ -70,12 +70,22 @@ public sealed class RolloutWorker : IDisposable
                 if (plan is not null && request.Explore && planStages > 0 && !TryScore(plan, planStart, planStages, episode, clock))
                     return episode.Dropped(request);
                 clock.Restart();
-                plan = _policy.Plan(theta, _state, plan);
+                var next = _policy.Plan(theta, _state, plan);
                 episode.Forward += clock.Elapsed.TotalSeconds;
                 episode.Solves++;
-                if (!plan.IsSuccess) return episode.Dropped(request);
                 planStart = t;
                 planStages = 0;
+                if (!next.IsSuccess)
+                {
+                    // Nothing to learn from an episode whose first plan fails; later, the fallback acts for this step.
+                    if (t == 0) return episode.Dropped(request);
+                    plan = null;
+                    _policy.FallbackControl(_action);
+                    episode.FallbackSteps++;
+                    if (!TakeStep(t, episode, ref failed)) break;
+                    continue;
+                }
+                plan = next;
                 if (request.Explore && request.Tangent)
                 {
                     int stages = _policy.Mode == PolicyMode.Step ? 1 : Math.Min(_policy.Ocp.Horizon, T - t);
@@ -103,16 +113,22 @@ public sealed class RolloutWorker : IDisposable
             }
             else planned.CopyTo(_action);
             planStages++;
-            var step = _environment.Step(_action, _next);
-            episode.StageCosts[t] = step.Cost;
-            episode.Taken++;
-            _next.CopyTo(_state.AsSpan());
-            if (step.Failed) failed = true;
-            if (step.Done) break;
+            if (!TakeStep(t, episode, ref failed)) break;
         }
         if (plan is not null && request.Explore && planStages > 0 && !TryScore(plan, planStart, planStages, episode, clock))
             return episode.Dropped(request);
         return episode.Result(request, failed);
+    }
+
+    /// <summary>Applies _action to the environment at step t; false when the episode ended.</summary>
+    private bool TakeStep(int t, Episode episode, ref bool failed)
+    {
+        var step = _environment.Step(_action, _next);
+        episode.StageCosts[t] = step.Cost;
+        episode.Taken++;
+        _next.CopyTo(_state.AsSpan());
+        if (step.Failed) failed = true;
+        return !step.Done;
     }
 
     /// <summary>
@@ -215,12 +231,12 @@ public sealed class RolloutWorker : IDisposable
         public readonly double[]? Metric = request.Explore && request.Detail.HasFlag(RolloutDetail.Metric) ? new double[parameterCount * parameterCount] : null;
         public RolloutDetail Detail => request.Explore ? request.Detail : RolloutDetail.None;
         public double Forward, Backward;
-        public int Solves, Taken;
+        public int Solves, Taken, FallbackSteps;
 
         public RolloutResult Dropped(RolloutRequest r) => new()
         {
             Seed = r.Seed, Cost = double.NaN, Score = Score, Steps = Taken, Dropped = true, ForwardSeconds = Forward,
-            BackwardSeconds = Backward, Solves = Solves, StageCosts = StageCosts[..Taken],
+            BackwardSeconds = Backward, Solves = Solves, StageCosts = StageCosts[..Taken], FallbackSteps = FallbackSteps,
         };
 
         public RolloutResult Result(RolloutRequest r, bool simulatorFailed)
@@ -231,7 +247,7 @@ public sealed class RolloutWorker : IDisposable
             {
                 Seed = r.Seed, Cost = cost, Score = Score, Steps = Taken, Dropped = false, SimulatorFailed = simulatorFailed,
                 ForwardSeconds = Forward, BackwardSeconds = Backward, Solves = Solves, StageCosts = StageCosts[..Taken],
-                StageScores = StageScores?[..(Taken * parameterCount)], Metric = Metric,
+                StageScores = StageScores?[..(Taken * parameterCount)], Metric = Metric, FallbackSteps = FallbackSteps,
             };
         }
     }

@@ -139,6 +139,7 @@ public sealed class Trainer
             ClampedParameters = clamped,
             EvaluationCost = evaluation.Length > 0 ? evaluation.Average(r => r.Cost) : double.NaN,
             EvaluationDropped = evaluate ? Options.EvaluationEpisodes - evaluation.Length : 0,
+            FallbackSteps = kept.Sum(r => r.FallbackSteps),
             TrustRatio = trust?.Ratio ?? double.NaN,
             TrustRadius = trust?.Radius ?? double.NaN,
         };
