@@ -2,7 +2,7 @@
 .SYNOPSIS
   DiffOp.Native build entry point for Windows/PowerShell users; mirrors ./build.sh.
 .DESCRIPTION
-  ./build.ps1 setup|build|test|demo|bench|bench-suite|pack
+  ./build.ps1 setup|build|test|demo|bench|bench-suite|soak|pack
   setup  checks for the .NET SDK and Ipopt (set DIFFOP_IPOPT_PATH to your ipopt-3.dll / ipopt.dll;
          there is no package to install automatically on Windows)
   build  dotnet build in Release
@@ -10,10 +10,11 @@
   demo   setup, build, solve HS071, train the voltage policy (default recipe, 200 iterations) and evaluate it
   bench  regenerate docs/RESULTS.md with 'diffop results' (--quick: a short smoke run)
   bench-suite  BenchmarkDotNet (extra arguments pass through)
+  soak   20,000 voltage solves (memory flat?), then 20 rounds of worker and trainer fault injection (Linux only: /proc)
   pack   dotnet pack into artifacts/packages (copy Ipopt's DLLs into native-libs/runtimes/win-x64/native first)
 #>
 param(
-  [Parameter(Position = 0)][ValidateSet('setup', 'build', 'test', 'demo', 'bench', 'bench-suite', 'pack', 'help')][string]$Command = 'help',
+  [Parameter(Position = 0)][ValidateSet('setup', 'build', 'test', 'demo', 'bench', 'bench-suite', 'soak', 'pack', 'help')][string]$Command = 'help',
   [Parameter(ValueFromRemainingArguments = $true)][string[]]$Rest
 )
 $ErrorActionPreference = 'Stop'
@@ -58,6 +59,13 @@ switch ($Command) {
   }
   'bench' { Invoke-Setup; Invoke-Build; dotnet "src/DiffOp.Cli/bin/$Config/net10.0/diffop.dll" results @Rest; exit $LASTEXITCODE }
   'bench-suite' { Invoke-Setup; dotnet run -c Release --project bench/DiffOp.Benchmarks -- @Rest }
+  'soak' {
+    Invoke-Setup; Invoke-Build
+    dotnet "src/DiffOp.Cli/bin/$Config/net10.0/diffop.dll" soak --solves 20000
+    $env:DIFFOP_FAULT_ROUNDS = '20'
+    dotnet test tests/DiffOp.Cli.Tests -c $Config --no-build --nologo --filter 'FullyQualifiedName~WorkerFaultTests|FullyQualifiedName~TrainerKillTests'
+    exit $LASTEXITCODE
+  }
   'pack' { Invoke-Setup; dotnet pack DiffOp.Native.sln -c Release --nologo -o artifacts/packages }
   default { Get-Help $PSCommandPath -Detailed }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One entry point for DiffOp.Native on Linux: ./build.sh setup|build|test|demo|bench|bench-suite|pack
+# One entry point for DiffOp.Native on Linux: ./build.sh setup|build|test|demo|bench|bench-suite|soak|pack
 #   setup  install what is missing (Ipopt's runtime and headers from Debian; as root only)
 #   build  build the solution in Release (warnings are errors)
 #   test   setup, native smoke test (cmake + ctest), then every NUnit test; results in artifacts/test-results
@@ -7,6 +7,7 @@
 #   bench  regenerate docs/RESULTS.md: benchmarks, 5-seed training runs, the voltage table, pictures (about an hour on
 #          2 cores; --quick: a smoke run of a few minutes, stated as such in the report)
 #   bench-suite  the BenchmarkDotNet suite (extra arguments go to BenchmarkDotNet, e.g. --filter '*Symbolic*')
+#   soak   20,000 voltage solves (memory flat?), then 20 rounds of worker and trainer fault injection (about 15 min)
 #   pack   gather Ipopt's runtime into native-libs/ and produce .nupkg files in artifacts/packages
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -94,6 +95,16 @@ cmd_bench_suite() {
   dotnet run -c Release --project "$ROOT/bench/DiffOp.Benchmarks" -- "$@"
 }
 
+cmd_soak() {
+  cmd_setup
+  cmd_build
+  log "soak: 20,000 voltage solves on one solver, then 2,000 with a solver each"
+  dotnet "$ROOT/src/DiffOp.Cli/bin/$CONFIG/net10.0/diffop.dll" soak --solves 20000
+  log "soak: 20 rounds of worker kills/stops and of trainer kills, each ending with the undisturbed θ"
+  DIFFOP_FAULT_ROUNDS=20 dotnet test "$ROOT/tests/DiffOp.Cli.Tests" -c "$CONFIG" --no-build --nologo \
+    --filter "FullyQualifiedName~WorkerFaultTests|FullyQualifiedName~TrainerKillTests"
+}
+
 cmd_pack() {
   cmd_setup
   local native="$ROOT/native-libs/runtimes/linux-x64/native"
@@ -116,7 +127,7 @@ cmd_pack() {
   ls -1 "$ROOT/artifacts/packages"
 }
 
-usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
 
 command=${1:-help}; shift || true
 case "$command" in
@@ -126,6 +137,7 @@ case "$command" in
   demo) cmd_demo ;;
   bench) cmd_bench "$@" ;;
   bench-suite) cmd_bench_suite "$@" ;;
+  soak) cmd_soak ;;
   pack) cmd_pack ;;
   help|-h|--help) usage ;;
   *) echo "error: unknown command '$command'" >&2; usage >&2; exit 2 ;;

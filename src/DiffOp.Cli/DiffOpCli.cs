@@ -36,6 +36,7 @@ public static class DiffOpCli
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ResultsCommand.Create());
         root.Subcommands.Add(VarianceCommand.Create());
+        root.Subcommands.Add(SoakCommand.Create());
         root.Options.Add(CommandErrors.Verbose);
         return root;
     }

@@ -228,6 +228,21 @@ public class ReliabilityTests
         Assert.That(output, Does.Contain("1000 workers for 2 rollouts").And.Contain("using 2"));
     }
 
+    [Test]
+    [Category("Native")]
+    public void Soak_ShortRun_ReportsMemoryFiguresAndNoFailures()
+    {
+        // The full soak (20,000 solves) is a benchmark; this checks the command and its report.
+        var (code, output, err) = CliRunner.Run("soak", "--solves", "50", "--json");
+        if (code == DiffOpCli.MissingDependency) Assert.Ignore("Ipopt is not installed here.");
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        var json = JsonDocument.Parse(output).RootElement;
+        Assert.That(json.GetProperty("failures").GetInt32(), Is.Zero);
+        Assert.That(json.GetProperty("rss_after_solves_mib").GetDouble(), Is.GreaterThan(0));
+        Assert.That(json.GetProperty("fresh_solver_solves").GetInt32(), Is.EqualTo(5));
+        Assert.That(CliRunner.Run("soak", "--solves", "abc").Code, Is.EqualTo(DiffOpCli.UsageError));
+    }
+
     [TestCase(0)]
     [TestCase(3)]
     [TestCase(5)]

@@ -61,7 +61,16 @@ public class TrainerKillTests
         var (code, _, err) = CliRunner.Run(Fresh(quiet));
         Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
 
-        var random = new Random(11);
+        // One round here; `./build.sh soak` runs 20 (DIFFOP_FAULT_ROUNDS), each with other random kill times.
+        for (int round = 0; round < WorkerFaultTests.FaultRounds(); round++)
+        {
+            if (Directory.Exists(killed)) Directory.Delete(killed, recursive: true);
+            KilledRun(quiet, killed, new Random(11 + round));
+        }
+    }
+
+    private static void KilledRun(string quiet, string killed, Random random)
+    {
         var pids = new List<int>();
         int kills = 0, finished = -1;
         // Early kills land before the first checkpoint (start-up takes about a second), later ones anywhere in the run.

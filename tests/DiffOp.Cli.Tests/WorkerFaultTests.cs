@@ -74,8 +74,21 @@ public class WorkerFaultTests
         Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
 
         Environment.SetEnvironmentVariable(ProcessRolloutExecutor.TimeoutVariable, "2");
+        // One round here; `./build.sh soak` runs 20 (DIFFOP_FAULT_ROUNDS), each with other random fault times.
+        for (int round = 0; round < FaultRounds(); round++)
+        {
+            if (Directory.Exists(disturbed)) Directory.Delete(disturbed, recursive: true);
+            DisturbedRun(quiet, disturbed, new Random(7 + round));
+        }
+    }
+
+    /// <summary>Rounds of fault injection: DIFFOP_FAULT_ROUNDS, or 1.</summary>
+    internal static int FaultRounds() =>
+        int.TryParse(Environment.GetEnvironmentVariable("DIFFOP_FAULT_ROUNDS"), out int rounds) && rounds > 0 ? rounds : 1;
+
+    private void DisturbedRun(string quiet, string disturbed, Random random)
+    {
         var run = Task.Run(() => CliRunner.Run(Train(disturbed)));
-        var random = new Random(7);
         int faults = 0;
         // Three kills (SIGKILL) and one stop (SIGSTOP: alive but silent until the reply timeout) at random moments.
         foreach (string signal in new[] { "KILL", "STOP", "KILL", "KILL" })
@@ -92,7 +105,7 @@ public class WorkerFaultTests
             Thread.Sleep(signal == "STOP" ? 2500 : 600);
         }
         Assert.That(run.Wait(TimeSpan.FromMinutes(3)), Is.True, "the disturbed run ends");
-        (code, _, err) = run.Result;
+        var (code, _, err) = run.Result;
         TestContext.Progress.WriteLine($"{faults} faults injected");
         Assert.That(faults, Is.GreaterThanOrEqualTo(2), "the run lasted long enough for the faults to land");
         Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
