@@ -230,6 +230,34 @@ public class ReliabilityTests
 
     [Test]
     [Category("Native")]
+    public void Solve_WithProgress_PrintsOneLinePerIpoptIterationOnStderr_AndOnlyThen()
+    {
+        var (code, output, err) = CliRunner.Run("solve", "boxlqr", "--progress", "--json");
+        if (code == DiffOpCli.MissingDependency) Assert.Ignore("Ipopt is not installed here.");
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        int iterations = JsonDocument.Parse(output).RootElement.GetProperty("iterations").GetInt32();
+        var lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(iterations + 1), "iterations 0..k");
+        Assert.That(lines, Has.All.StartWith("ipopt iteration"));
+        (code, _, err) = CliRunner.Run("solve", "boxlqr", "--json");
+        Assert.That(err, Is.Empty, "stderr is not a terminal here: no progress unless asked");
+    }
+
+    [Test]
+    [Category("Native")]
+    public void EveryRolloutDropped_EndsWithExitOne_NotWithNaNAndSuccess()
+    {
+        // A start the policy cannot plan from: |F| ≤ 0.001 and |p| ≤ 0.1 with the cart at p = 1.
+        string dir = Path.Combine(_root, "dropped");
+        var (code, _, err) = CliRunner.Run("train", "cartpole", "--set", "u_max=0.001", "--set", "x_max=0.1", "--set", "x0=1,0,0,0",
+            "--iterations", "4", "--rollouts", "2", "--set", "T=4", "--out", dir);
+        if (code == DiffOpCli.MissingDependency) Assert.Ignore("Ipopt is not installed here.");
+        Assert.That(code, Is.EqualTo(DiffOpCli.ComputationFailed), err);
+        Assert.That(err, Does.Contain("No update was applied").Or.Contain("Every rollout was dropped"));
+    }
+
+    [Test]
+    [Category("Native")]
     public void Soak_ShortRun_ReportsMemoryFiguresAndNoFailures()
     {
         // The full soak (20,000 solves) is a benchmark; this checks the command and its report.

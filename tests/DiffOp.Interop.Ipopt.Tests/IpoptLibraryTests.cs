@@ -33,6 +33,48 @@ public class IpoptLibraryTests
     }
 
     [Test]
+    public void Load_LibraryWhoseDependencyIsMissing_NamesTheMissingDependency()
+    {
+        // Like an Ipopt whose MUMPS is not installed: a library with CreateIpoptProblem, linked against a library that
+        // is then removed. Built with gcc here; skipped where there is none.
+        if (!OperatingSystem.IsLinux()) Assert.Ignore("Builds a Linux shared library.");
+        string dir = Path.Combine(Path.GetTempPath(), $"diffop-fake-ipopt-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "dep.c"), "void diffop_dep(void) {}\n");
+            File.WriteAllText(Path.Combine(dir, "fake.c"), "void diffop_dep(void);\nvoid CreateIpoptProblem(void) { diffop_dep(); }\n");
+            if (!Gcc(dir, "-shared", "-fPIC", "-o", "libdiffopdepmissing.so", "dep.c")
+                || !Gcc(dir, "-shared", "-fPIC", "-o", "libfakeipopt.so", "fake.c", "-L.", "-ldiffopdepmissing"))
+                Assert.Ignore("gcc is not available to build the fake library.");
+            File.Delete(Path.Combine(dir, "libdiffopdepmissing.so"));
+            var ex = Assert.Throws<NativeLibraryException>(() => IpoptLibrary.Load(null, Path.Combine(dir, "libfakeipopt.so"), useFallbacks: false));
+            Assert.That(ex!.Message, Does.Contain("libdiffopdepmissing.so"), "the loader's reason names the missing dependency");
+            Assert.That(ex.Message, Does.Not.Contain("consider using a tool like strace"), "without .NET's generic advice");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static bool Gcc(string directory, params string[] args)
+    {
+        try
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("gcc") { WorkingDirectory = directory, RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (string a in args) start.ArgumentList.Add(a);
+            using var gcc = System.Diagnostics.Process.Start(start)!;
+            gcc.WaitForExit(60_000);
+            return gcc.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;   // no gcc
+        }
+    }
+
+    [Test]
     public void Load_ExplicitPathToALibraryThatIsNotIpopt_SaysSo()
     {
         string? libm = new[] { "/lib/x86_64-linux-gnu/libm.so.6", "/usr/lib/x86_64-linux-gnu/libm.so.6", "/lib64/libm.so.6" }.FirstOrDefault(File.Exists);

@@ -16,20 +16,29 @@ internal static class SolveCommand
     {
         var common = new CommonOptions("hs071");
         var command = new Command("solve", "Solve a named problem with Ipopt and print status, objective and solution (trajectory, costates, active set for OCPs).");
+        var progress = new Option<bool>("--progress") { Description = "Print one line per Ipopt iteration on stderr (on by default when stderr is a terminal)." };
         common.AddTo(command);
+        command.Options.Add(progress);
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
             var output = parse.InvocationConfiguration.Output;
             var request = common.Read(parse);
             bool json = parse.GetValue(common.Json);
-            return request.Name == "hs071" ? SolveHs071(json, output) : SolveOcp(ProblemCatalog.Create(request), json, output);
+            var error = parse.InvocationConfiguration.Error;
+            bool show = parse.GetResult(progress) is { Implicit: false } ? parse.GetValue(progress) : ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
+            var ipopt = new IpoptOptions { Progress = show ? Reporter(error) : null };
+            return request.Name == "hs071" ? SolveHs071(json, output, ipopt) : SolveOcp(ProblemCatalog.Create(request), json, output, ipopt);
         }));
         return command;
     }
 
-    private static int SolveHs071(bool json, TextWriter output)
+    /// <summary>One stderr line per Ipopt iteration, so that a long solve shows it is making progress.</summary>
+    private static Action<IpoptIterate> Reporter(TextWriter error) => i =>
+        error.WriteLine($"ipopt iteration {i.Iteration,4}  objective {i.Objective,14:G8}  inf_pr {i.PrimalInfeasibility,9:E2}  inf_du {i.DualInfeasibility,9:E2}  μ {i.BarrierParameter,9:E2}");
+
+    private static int SolveHs071(bool json, TextWriter output, IpoptOptions ipopt)
     {
-        var solution = new IpoptSolver().Solve(new Hs071Problem(), Hs071Problem.StartPoint);
+        var solution = new IpoptSolver(ipopt).Solve(new Hs071Problem(), Hs071Problem.StartPoint);
         if (json)
         {
             JsonOutput.Write(output, new
@@ -50,11 +59,12 @@ internal static class SolveCommand
         return solution.IsSuccess ? DiffOpCli.Success : DiffOpCli.ComputationFailed;
     }
 
-    private static int SolveOcp(OcpCase problem, bool json, TextWriter output)
+    private static int SolveOcp(OcpCase problem, bool json, TextWriter output, IpoptOptions ipopt)
     {
         var ocp = problem.Ocp;
         int horizon = ocp.Horizon;
-        var s = new OcpSolver(ocp).Solve(problem.Theta, problem.InitialState, problem.Context);
+        using var solver = new OcpSolver(ocp, new OcpSolverOptions { Ipopt = ipopt });
+        var s = solver.Solve(problem.Theta, problem.InitialState, problem.Context);
         var states = Enumerable.Range(0, horizon + 1).Select(t => s.State(t).ToArray()).ToArray();
         var controls = Enumerable.Range(0, horizon).Select(t => s.Control(t).ToArray()).ToArray();
         if (json)

@@ -9,9 +9,10 @@ namespace DiffOp.Control.Nlp;
 /// The first exception thrown by the problem is captured here; from then on every callback reports
 /// failure so Ipopt stops, and <see cref="IpoptSolver"/> rethrows it after <c>IpoptSolve</c> returns.
 /// </summary>
-internal sealed class IpoptSolveContext(INlpProblem problem)
+internal sealed class IpoptSolveContext(INlpProblem problem, Action<IpoptIterate>? progress = null)
 {
     public INlpProblem Problem { get; } = problem;
+    public Action<IpoptIterate>? Progress { get; } = progress;
     public ExceptionDispatchInfo? Captured { get; private set; }
     public int Iterations { get; set; }
     public bool Failed => Captured is not null;
@@ -110,6 +111,11 @@ internal static unsafe class IpoptCallbacks
     {
         var ctx = Context(userData);
         ctx.Iterations = iteration;
+        if (ctx.Progress is { } progress && !ctx.Failed)
+        {
+            try { progress(new IpoptIterate(iteration, objective, primalInfeasibility, dualInfeasibility, mu, stepNorm)); }
+            catch (Exception ex) { ctx.Capture(ex); }
+        }
         return ctx.Failed ? False : True;   // a captured exception stops the solve at the next iteration
     }
 }

@@ -32,6 +32,12 @@ public sealed record IpoptOptions
     /// <summary>Further options by Ipopt name.</summary>
     public IReadOnlyDictionary<string, object> Extra { get; init; } = new Dictionary<string, object>();
 
+    /// <summary>
+    /// Called after every Ipopt iteration (from Ipopt's intermediate callback, on the solving thread), e.g. to show the
+    /// progress of a long solve. An exception it throws stops the solve and is rethrown by Solve. Null: no calls.
+    /// </summary>
+    public Action<IpoptIterate>? Progress { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -49,3 +55,12 @@ public sealed record IpoptOptions
         }
     }
 }
+
+/// <summary>One Ipopt iteration as its intermediate callback reports it (the columns of Ipopt's own iteration table).</summary>
+/// <param name="Iteration">Iteration number (0 = the starting point).</param>
+/// <param name="Objective">Objective value (of the scaled problem, as Ipopt prints it).</param>
+/// <param name="PrimalInfeasibility">inf_pr: largest constraint violation.</param>
+/// <param name="DualInfeasibility">inf_du: largest dual infeasibility.</param>
+/// <param name="BarrierParameter">μ.</param>
+/// <param name="StepNorm">‖d‖∞ of the step.</param>
+public readonly record struct IpoptIterate(int Iteration, double Objective, double PrimalInfeasibility, double DualInfeasibility, double BarrierParameter, double StepNorm);

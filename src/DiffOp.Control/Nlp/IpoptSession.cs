@@ -49,7 +49,7 @@ public sealed class IpoptSession : IDisposable
         var zL = start.LowerBoundMultipliers is null ? new double[_n] : (double[])start.LowerBoundMultipliers.Clone();
         var zU = start.UpperBoundMultipliers is null ? new double[_n] : (double[])start.UpperBoundMultipliers.Clone();
         double objective = double.NaN;
-        var context = new IpoptSolveContext(_problem);
+        var context = new IpoptSolveContext(_problem, _solver.Options.Progress);
         var stopwatch = Stopwatch.StartNew();
         ApplicationReturnStatus raw;
 
