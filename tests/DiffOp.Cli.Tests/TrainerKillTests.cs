@@ -55,6 +55,25 @@ public class TrainerKillTests
     }
 
     [Test]
+    public void IpoptMissing_WithWorkerProcesses_IsExitThreeWithTheInstallAdvice()
+    {
+        string host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
+        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(typeof(DiffOpCli).Assembly.Location);
+        foreach (string a in new[] { "train", "cartpole", "--workers", "2", "--iterations", "1", "--out", Path.Combine(_root, "no-ipopt") }) start.ArgumentList.Add(a);
+        start.Environment["DIFFOP_IPOPT_PATH"] = "/nonexistent/libipopt.so";
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        Assert.That(process.WaitForExit(60_000), Is.True);
+        string err = stderr.Result;
+        Assert.That(process.ExitCode, Is.EqualTo(DiffOpCli.MissingDependency), err);
+        Assert.That(err, Does.Contain("DIFFOP_IPOPT_PATH").And.Contain("coinor-libipopt1v5"));
+        Assert.That(err, Does.Not.Contain("AggregateException").And.Not.Contain("   at "));
+        Assert.That(Directory.Exists(Path.Combine(_root, "no-ipopt")), Is.False, "nothing is started, nothing is left");
+    }
+
+    [Test]
     public void KilledAtRandomMoments_ResumesToTheUninterruptedTheta()
     {
         string quiet = Path.Combine(_root, "quiet"), killed = Path.Combine(_root, "killed");

@@ -8,6 +8,8 @@ internal static class TrainingRun
 {
     public static int Execute(RunConfig config, string dir, bool resume, int workers, TextWriter output)
     {
+        // Load Ipopt here first: with worker processes a missing Ipopt would otherwise surface as workers that keep dying.
+        DiffOp.Interop.Ipopt.IpoptLibrary.EnsureLoaded();
         var setup = new TrainingSetup(config);
         string paramsPath = Path.Combine(dir, "params.json"), metricsPath = Path.Combine(dir, "metrics.csv");
         var options = config.ToTrainingOptions() with { ParameterLowerBounds = setup.Model.ParameterLowerBounds() };
