@@ -5,7 +5,8 @@ namespace DiffOp.Control.Ocp;
 /// <summary>
 /// Solves an <see cref="Ocp"/> with Ipopt for given θ, x_init and context p. Per-solve work is numeric
 /// only: the stage functions were compiled with the Ocp. An instance owns its evaluation workspaces,
-/// so use one solver per thread (Ipopt solves are serialized process-wide anyway; see
+/// so use one solver per thread: a call while another thread is inside <see cref="Solve(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, OcpWarmStart?)"/>
+/// throws instead of mixing the two solves' data (Ipopt solves are serialized process-wide anyway; see
 /// <see cref="IpoptConcurrency"/>). The solver keeps one native Ipopt problem for all its solves (the transcription's
 /// structure and bounds are fixed; θ, x_init and p only change function values); dispose it to free that problem.
 /// </summary>
@@ -61,7 +62,27 @@ public sealed class OcpSolver : IDisposable
     /// A failed solve returns a solution whose <see cref="OcpSolution.Status"/> says so.
     /// </summary>
     /// <exception cref="ArgumentException">θ, x_init or p has the wrong length or a non-finite entry.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is solving with this solver right now (use one solver per thread).</exception>
     public OcpSolution Solve(ReadOnlySpan<double> theta, ReadOnlySpan<double> initialState, ReadOnlySpan<double> context, OcpWarmStart? warmStart = null)
+    {
+        // The solver's workspaces hold one solve's data: a second thread inside Solve would silently corrupt both results.
+        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+            throw new InvalidOperationException(
+                $"This OcpSolver (OCP '{Ocp.Name}') is already solving on another thread. A solver holds one solve's data at a time: " +
+                "create one OcpSolver per thread (they share the compiled OCP), or serialize the calls.");
+        try
+        {
+            return SolveExclusive(theta, initialState, context, warmStart);
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    private int _busy;
+
+    private OcpSolution SolveExclusive(ReadOnlySpan<double> theta, ReadOnlySpan<double> initialState, ReadOnlySpan<double> context, OcpWarmStart? warmStart)
     {
         CheckVector(theta, Ocp.ParameterCount, nameof(theta), "θ (the concatenated parameter blocks)");
         CheckVector(initialState, Ocp.StateCount, nameof(initialState), "x_init");
