@@ -19,8 +19,9 @@ public sealed class Ocp
         Name = name;
         Parameters = parameters;
         ContextBlocks = context;
-        ControlLower = controlLower; ControlUpper = controlUpper;
-        StateLower = stateLower; StateUpper = stateUpper;
+        // Copies behind read-only views: the OCP is immutable, also for a caller who casts.
+        ControlLower = Array.AsReadOnly((double[])controlLower.Clone()); ControlUpper = Array.AsReadOnly((double[])controlUpper.Clone());
+        StateLower = Array.AsReadOnly((double[])stateLower.Clone()); StateUpper = Array.AsReadOnly((double[])stateUpper.Clone());
         Definition = definition;
         Functions = functions;
         Layout = new OcpLayout(stateCount, controlCount, horizon, definition.PathConstraints.Length, definition.TerminalConstraints.Length);

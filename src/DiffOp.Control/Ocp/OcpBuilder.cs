@@ -135,7 +135,7 @@ public sealed class OcpBuilder
         int offset = 0;
         foreach (var (name, _, values) in list)
         {
-            blocks.Add(new ParameterBlock(name, offset, values.Length, values));
+            blocks.Add(new ParameterBlock(name, offset, values.Length, Array.AsReadOnly((double[])values.Clone())));
             offset += values.Length;
         }
         return blocks;

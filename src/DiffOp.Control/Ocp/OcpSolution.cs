@@ -21,17 +21,19 @@ public sealed class OcpSolution
     {
         Ocp = ocp;
         Nlp = nlp;
-        Theta = theta;
-        Context = context;
+        // Read-only views: the arrays are the solution's own, and a caller must not be able to change them by a cast.
+        Theta = Array.AsReadOnly(theta);
+        Context = Array.AsReadOnly(context);
         _theta = theta;
         _context = context;
-        InitialState = initialState;
+        InitialState = Array.AsReadOnly(initialState);
         ActiveSet = activeSet;
         var l = ocp.Layout;
         _paperMultipliers = new double[nlp.ConstraintMultipliers.Length];
         for (int i = 0; i < _paperMultipliers.Length; i++) _paperMultipliers[i] = -nlp.ConstraintMultipliers[i];   // λ_paper = −λ_ipopt
-        BoundMultipliers = new double[l.VariableCount];
-        for (int j = 0; j < l.VariableCount; j++) BoundMultipliers[j] = nlp.LowerBoundMultipliers[j] - nlp.UpperBoundMultipliers[j];
+        var bounds = new double[l.VariableCount];
+        for (int j = 0; j < l.VariableCount; j++) bounds[j] = nlp.LowerBoundMultipliers[j] - nlp.UpperBoundMultipliers[j];
+        BoundMultipliers = Array.AsReadOnly(bounds);
     }
 
     private readonly double[] _paperMultipliers;
@@ -127,7 +129,7 @@ public sealed class OcpSolution
     public ReadOnlySpan<double> RowMultipliers => _paperMultipliers;
 
     /// <summary>Multipliers of the bound rows per ζ entry: z_L − z_U (≥ 0 at an active lower bound, ≤ 0 at an upper).</summary>
-    public double[] BoundMultipliers { get; }
+    public IReadOnlyList<double> BoundMultipliers { get; }
 
     /// <summary>Active and weakly active inequalities.</summary>
     public ActiveSet ActiveSet { get; }

@@ -51,3 +51,34 @@ public class SolverConcurrencyTests
         Assert.That(solver.Solve(LqrSamples.InitialState).Trajectory.ToArray(), Is.EqualTo(reference.Trajectory.ToArray()), "the solver is usable afterwards");
     }
 }
+
+/// <summary>An Ocp and its solutions cannot be changed through their public lists, not even by a cast.</summary>
+[Category("Native")]
+public class ImmutabilityTests
+{
+    [SetUp]
+    public void RequireIpopt() => NativeGuard.RequireIpopt();
+
+    [Test]
+    public void BoundsThetaAndMultipliers_AreReadOnlyViews()
+    {
+        var ocp = LqrSamples.BoxLqr(4);
+        var solution = new OcpSolver(ocp).Solve(LqrSamples.InitialState);
+        IReadOnlyList<double>[] lists =
+        [
+            ocp.ControlLower, ocp.ControlUpper, ocp.StateLower, ocp.StateUpper, solution.Theta, solution.Context, solution.InitialState,
+            solution.BoundMultipliers, .. ocp.Parameters.Select(b => b.DefaultValues),
+        ];
+        foreach (var list in lists)
+        {
+            Assert.That(list, Is.Not.InstanceOf<double[]>(), "not the backing array");
+            if (list.Count > 0)
+                Assert.That(() => ((IList<double>)list)[0] = 123, Throws.InstanceOf<NotSupportedException>());
+        }
+        double before = ocp.ControlLower[0];
+        Assert.That(ocp.InitialParameters(), Is.EqualTo(ocp.Parameters.SelectMany(b => b.DefaultValues).ToArray()));
+        var again = new OcpSolver(ocp).Solve(LqrSamples.InitialState);
+        Assert.That(ocp.ControlLower[0], Is.EqualTo(before));
+        Assert.That(again.Trajectory.ToArray(), Is.EqualTo(solution.Trajectory.ToArray()));
+    }
+}
