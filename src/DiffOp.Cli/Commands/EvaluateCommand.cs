@@ -87,8 +87,7 @@ internal static class EvaluateCommand
         var evaluation = new VoltageEvaluation(EvaluationSystem(config), scenarios: count);
         (VoltageEvaluationResult Result, int SolveFailures) Run(double[] theta)
         {
-            var policy = new OptimizationPolicy(ProblemLimits.Build(model, config.Horizon, theta), config.Mode, TrainingSetup.PolicySolverOptions);
-            var controller = new PolicyController(policy, theta);
+            using var controller = new FeedbackPolicy(ProblemLimits.Build(model, config.Horizon, theta), config.Mode, theta, TrainingSetup.PolicySolverOptions);
             var result = evaluation.Run(controller.Act, _ => controller.Reset());
             return (result, controller.SolveFailures);
         }

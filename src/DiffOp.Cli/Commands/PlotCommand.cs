@@ -67,9 +67,8 @@ internal static class PlotCommand
     private static Rollout Roll(IPolicyModel model, IEnvironment simulator, double[] theta)
     {
         var ocp = ProblemLimits.Build(model, model.StepHorizon, theta);
-        // The deterministic Step-mode policy, as training and evaluation run it (warm starts, the fallback on a failed solve).
-        using var policy = new DiffOp.Learning.Policies.OptimizationPolicy(ocp, DiffOp.Learning.Policies.PolicyMode.Step);
-        OcpSolution? previous = null;
+        // The deterministic Step-mode policy as a feedback law, as evaluation runs it (warm starts, the fallback on a failed solve).
+        using var policy = new DiffOp.Learning.Policies.FeedbackPolicy(ocp, DiffOp.Learning.Policies.PolicyMode.Step, theta);
         var x = new double[simulator.StateCount];
         double? timeStep = null;
         if (simulator is IControlTaskEnvironment task)
@@ -85,16 +84,10 @@ internal static class PlotCommand
         var states = new List<double[]> { (double[])x.Clone() };
         var controls = new List<double[]>();
         double total = 0;
-        int failedSolves = 0;
         bool simulatorFailed = false;
         for (int t = 0; t < simulator.EpisodeLength; t++)
         {
-            var plan = policy.Plan(theta, x, previous);
-            previous = plan;
-            if (!plan.IsSuccess) failedSolves++;
-            double[] u = new double[ocp.ControlCount];
-            if (plan.IsSuccess) plan.Control(0).CopyTo(u);
-            else policy.FallbackControl(u);
+            double[] u = policy.Act(x);
             if (!u.All(double.IsFinite))
             {
                 simulatorFailed = true;
@@ -111,7 +104,7 @@ internal static class PlotCommand
             if (step.Done) break;
         }
 
-        return new Rollout(states, controls, total, failedSolves, simulatorFailed, timeStep);
+        return new Rollout(states, controls, total, policy.SolveFailures, simulatorFailed, timeStep);
     }
 
     /// <summary>A curve: a state or control component with its legend text.</summary>
