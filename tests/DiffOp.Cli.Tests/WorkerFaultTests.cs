@@ -27,7 +27,7 @@ public class WorkerFaultTests
     [TearDown]
     public void TearDown()
     {
-        Environment.SetEnvironmentVariable(ProcessRolloutExecutor.TimeoutVariable, null);
+        Environment.SetEnvironmentVariable(CliWorkerPool.TimeoutVariable, null);
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
 
@@ -73,7 +73,7 @@ public class WorkerFaultTests
         var (code, _, err) = CliRunner.Run(Train(quiet));
         Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
 
-        Environment.SetEnvironmentVariable(ProcessRolloutExecutor.TimeoutVariable, "2");
+        Environment.SetEnvironmentVariable(CliWorkerPool.TimeoutVariable, "2");
         // One round here; `./build.sh soak` runs 20 (DIFFOP_FAULT_ROUNDS), each with other random fault times.
         for (int round = 0; round < FaultRounds(); round++)
         {
@@ -118,7 +118,7 @@ public class WorkerFaultTests
     public void AWorkerThatAlwaysFails_StopsTrainingWithExitOneAndItsErrorOutput()
     {
         // A reply timeout too short for any rollout: every attempt of every replacement fails.
-        Environment.SetEnvironmentVariable(ProcessRolloutExecutor.TimeoutVariable, "0.000001");
+        Environment.SetEnvironmentVariable(CliWorkerPool.TimeoutVariable, "0.000001");
         string dir = Path.Combine(_root, "failing");
         var (code, _, err) = CliRunner.Run(["train", "cartpole", "--iterations", "2", "--rollouts", "2", "--set", "T=4", "--workers", "2", "--out", dir]);
         Assert.That(code, Is.EqualTo(DiffOpCli.ComputationFailed), err);

@@ -1,13 +1,12 @@
 using System.CommandLine;
-using System.Text.Json;
 using DiffOp.Cli.Training;
-using DiffOp.Learning.Training;
+using DiffOp.Learning.Workers;
 
 namespace DiffOp.Cli.Commands;
 
 /// <summary>
-/// Hidden <c>diffop rollout-worker CONFIG</c>: the worker side of <see cref="ProcessRolloutExecutor"/>. Reads one JSON
-/// request per line on stdin, writes one JSON <see cref="RolloutResult"/> per line on stdout, exits at end of input.
+/// Hidden <c>diffop rollout-worker CONFIG</c>: the worker side of the CLI's <see cref="CliWorkerPool"/> — the library's
+/// <see cref="RolloutWorkerHost"/> with the environment and policy the run configuration describes.
 /// </summary>
 internal static class RolloutWorkerCommand
 {
@@ -19,17 +18,7 @@ internal static class RolloutWorkerCommand
         command.SetAction(parse =>
         {
             var setup = new TrainingSetup(RunConfig.Load(parse.GetRequiredValue(config)));
-            var worker = setup.CreateWorker();
-            var compact = RunConfig.JsonOptions.WithoutIndent();
-            string? line;
-            while ((line = Console.In.ReadLine()) is not null)
-            {
-                var request = JsonSerializer.Deserialize<WorkerRequest>(line, RunConfig.JsonOptions)
-                              ?? throw new InvalidDataException("Empty rollout request.");
-                var result = worker.Run(request.Theta, new RolloutRequest(request.Seed, request.Explore, request.NoiseSeed) { Mirror = request.Mirror, Detail = request.Detail, Tangent = request.Tangent });
-                Console.Out.WriteLine(JsonSerializer.Serialize(result, compact));
-                Console.Out.Flush();
-            }
+            RolloutWorkerHost.Serve(setup.CreateWorker);
             return DiffOpCli.Success;
         });
         return command;

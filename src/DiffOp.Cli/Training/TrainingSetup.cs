@@ -44,5 +44,5 @@ internal sealed class TrainingSetup
     }
 
     public IRolloutExecutor CreateExecutor(int workers) =>
-        workers <= 1 ? new SequentialRolloutExecutor(CreateWorker()) : new ProcessRolloutExecutor(Config, workers);
+        workers <= 1 ? new SequentialRolloutExecutor(CreateWorker()) : new CliWorkerPool(Config, workers);
 }
