@@ -46,7 +46,7 @@ public class SymbolicBenchmarks
     public Function BuildAndCompileStageLagrangianHessian() => BuildStageLagrangianHessian();
 
     /// <summary>
-    /// L = c(x, u; wr, wv, wq, ww) + λᵀ(x + dt f(x, u; Jx, Jy, Jz, m, l, c = 0.01)) of the quadrotor (ENVIRONMENTS.md §3),
+    /// L = c(x, u; wr, wv, wq, ww) + λᵀ(x + dt f(x, u; Jx, Jy, Jz, m, l, c = 0.01)) of the quadrotor (docs/environments.md),
     /// θ = [Jx, Jy, Jz, m, l, wr, wv, wq, ww]; output: lower Hessian ∇²_(x,u,θ) L.
     /// </summary>
     private static Function BuildStageLagrangianHessian()

@@ -4,7 +4,7 @@ using DiffOp.Symbolic;
 namespace DiffOp.Benchmarks;
 
 /// <summary>
-/// The voltage-shaped policy OCP of ENVIRONMENTS.md §7.4 (paper eq. 11), built here so the benchmarks do not
+/// The voltage-shaped policy OCP of docs/environments-voltage.md (paper eq. 11), built here so the benchmarks do not
 /// depend on the environment project: x = [v (3), q (3), v0 (3)], u (3), θ = [C_v diag (3), A (3×3 row-major)],
 /// q' = q + u, v' = A(q + u) + v0, v0' = v0; cost Σ_{i&lt;H} (0.1 uᵀu + Σ_j Cv_j (v_j − 1)²) + Σ_j Cv_j (v_H,j − 1)²;
 /// q ∈ [−1.5, 1.5] × [−1.4, 1.4] × [−1.0, 1.0] (training box), v and v0 unbounded.

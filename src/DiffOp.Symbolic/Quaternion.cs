@@ -1,7 +1,7 @@
 namespace DiffOp.Symbolic;
 
 /// <summary>
-/// Quaternion helpers for q = [q0, q1, q2, q3], scalar first, Hamilton convention (ENVIRONMENTS.md §0).
+/// Quaternion helpers for q = [q0, q1, q2, q3], scalar first, Hamilton convention (docs/environments.md).
 /// Nothing here normalises q: the formulas are applied literally to unnormalised quaternions.
 /// </summary>
 public static class Quaternion

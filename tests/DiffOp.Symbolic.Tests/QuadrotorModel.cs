@@ -3,7 +3,7 @@ using DiffOp.Symbolic;
 namespace DiffOp.Symbolic.Tests;
 
 /// <summary>
-/// The 6-DoF quadrotor of ENVIRONMENTS.md §3 written with the symbolic types (test helper, also a usage example).
+/// The 6-DoF quadrotor of docs/environments.md written with the symbolic types (test helper, also a usage example).
 /// State x = [r_I (3), v_I (3), q (4), ω_B (3)], control u = [f1..f4], parameters [Jx, Jy, Jz, m, l, c], g = 10.
 /// </summary>
 internal static class QuadrotorModel

@@ -2,7 +2,7 @@ using DiffOp.Symbolic;
 
 namespace DiffOp.Symbolic.Tests;
 
-/// <summary>The symbolic quadrotor reproduces the Euler-step test vectors of ENVIRONMENTS.md §6.</summary>
+/// <summary>The symbolic quadrotor reproduces the Euler-step test vectors of docs/environments.md.</summary>
 public class QuadrotorTests
 {
     // Test vectors are given to ~10 significant digits; 1e-9 is the tolerance the issue asks for.

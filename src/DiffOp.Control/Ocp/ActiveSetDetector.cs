@@ -3,7 +3,7 @@ using DiffOp.Control.Nlp;
 namespace DiffOp.Control.Ocp;
 
 /// <summary>
-/// Classifies every inequality at an NLP solution of a transcribed OCP (DESIGN.md §3, SENSITIVITY.md §4):
+/// Classifies every inequality at an NLP solution of a transcribed OCP (docs/design.md, docs/sensitivity.md):
 /// active when |slack| ≤ tol_active, |multiplier| &gt; tol_mult and |multiplier| ≥ ratio·|slack|; otherwise weakly active when both |slack|
 /// and |multiplier| are at most tol_weak (an interior-point method leaves both near √μ at a weakly active
 /// constraint). Deciding on the slack alone would turn near-active rows into equalities.

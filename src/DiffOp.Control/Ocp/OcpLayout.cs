@@ -1,7 +1,7 @@
 namespace DiffOp.Control.Ocp;
 
 /// <summary>
-/// Index arithmetic of the transcribed OCP (DESIGN.md §3). Variables:
+/// Index arithmetic of the transcribed OCP (docs/design.md). Variables:
 /// ζ = (x₀, u₀, x₁, u₁, …, u_{H−1}, x_H), length H(n+m)+n; stage block z_t = (x_t, u_t) starts at t(n+m).
 /// Constraint rows (as passed to the NLP solver, each written κ = 0 or g ≤ 0):
 /// initial state x₀ − x_init (n rows); then for each stage t the path rows g(x_t,u_t) ≤ 0 (p rows)

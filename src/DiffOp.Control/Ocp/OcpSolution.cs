@@ -5,7 +5,7 @@ namespace DiffOp.Control.Ocp;
 
 /// <summary>
 /// The solution of an <see cref="Ocp"/> at given θ, p and x_init: the trajectory ζ*, the multipliers in the
-/// paper's sign convention (L = J − λᵀκ; DESIGN.md §3), the active set, and the solver's status. A failed
+/// paper's sign convention (L = J − λᵀκ; docs/design.md), the active set, and the solver's status. A failed
 /// solve still returns a solution object whose <see cref="Status"/> says so; <see cref="EnsureSuccess"/>
 /// (called by everything that differentiates it) then throws.
 /// </summary>

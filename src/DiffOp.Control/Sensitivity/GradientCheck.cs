@@ -21,7 +21,7 @@ public sealed record GradientCheckReport(
 /// Checks the implicit derivative of an OCP solution three ways: structured vs dense KKT solve, and both vs
 /// central finite differences of re-solved OCPs (tight tolerance, warm-started from the base solution) in
 /// every θ and x_init direction, skipping directions whose active set changes (the derivative is not
-/// defined across such a change). Relative errors are measured against max(1, |value|) (SENSITIVITY.md §5).
+/// defined across such a change). Relative errors are measured against max(1, |value|) (docs/sensitivity.md).
 /// </summary>
 public static class GradientCheck
 {

@@ -4,7 +4,7 @@ namespace DiffOp.Control.Sensitivity;
 
 /// <summary>
 /// Implicit derivative of an OCP solution with respect to θ and x_init (paper Prop. 1), from the KKT system
-/// [[D, Aᵀ], [A, 0]]·[dζ; −dλ] = −[B; C] (DESIGN.md §3). Columns are θ (d) then x_init (n).
+/// [[D, Aᵀ], [A, 0]]·[dζ; −dλ] = −[B; C] (docs/design.md). Columns are θ (d) then x_init (n).
 /// Failures (LICQ violated, singular reduced Hessian) raise <see cref="SensitivityException"/> naming the stage;
 /// a failed solve raises <see cref="Nlp.SolverException"/>. Never NaN.
 /// </summary>

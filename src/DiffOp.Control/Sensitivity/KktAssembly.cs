@@ -7,7 +7,7 @@ internal interface IKktSink
 }
 
 /// <summary>
-/// Emits the KKT system K·[dζ; −dλ] = R with K = [[D, Aᵀ], [A, 0]] and R = −[B; C] (DESIGN.md §3) in the
+/// Emits the KKT system K·[dζ; −dλ] = R with K = [[D, Aᵀ], [A, 0]] and R = −[B; C] (docs/design.md) in the
 /// stage order of <see cref="KktOrdering"/>, to any sink (dense matrix, band storage, products). R has
 /// d + n columns: θ, then x_init (whose C block is −I on the initial-state rows).
 /// </summary>

@@ -20,7 +20,7 @@ public sealed record ActiveRow(ConstraintKind Kind, int Index, double[] Coeffici
 }
 
 /// <summary>
-/// The per-stage blocks of the KKT system of an OCP solution (SENSITIVITY.md §1.5, paper sign L = J − λᵀκ),
+/// The per-stage blocks of the KKT system of an OCP solution (docs/sensitivity.md, paper sign L = J − λᵀκ),
 /// stored densely per stage, never as one big matrix. Matrices are row-major arrays.
 /// D_t = ∂²L/∂z_t² ((n+m)²), D_H = ∂²L/∂x_H² (n²), B_t = ∂²L/∂z_t∂θ ((n+m)×d), B_H (n×d),
 /// F_t = ∂f/∂z_t (n×(n+m)), F_θ,t = ∂f/∂θ (n×d); dynamics rows are κ_t = x_{t+1} − f, so A has −F_t on z_t

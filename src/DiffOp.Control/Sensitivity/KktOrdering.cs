@@ -4,7 +4,7 @@ namespace DiffOp.Control.Sensitivity;
 /// Stage-ordered numbering of the KKT unknowns, which makes the KKT matrix banded with a half-bandwidth of
 /// about 2n + m + q (q: active rows per stage), whatever H is:
 /// [ν_init (n)], then per stage t: [z_t = (x_t, u_t) (n+m), active rows of stage t (q_t), dynamics rows of stage t (n)],
-/// then [x_H (n), active terminal rows (q_H)]. Constraint unknowns hold −dλ (the KKT form of DESIGN.md §3).
+/// then [x_H (n), active terminal rows (q_H)]. Constraint unknowns hold −dλ (the KKT form of docs/design.md).
 /// </summary>
 internal sealed class KktOrdering
 {

@@ -5,7 +5,7 @@ public sealed record SensitivityOptions
 {
     /// <summary>
     /// Tikhonov damping δ ≥ 0 added to the diagonal of D = ∂²L/∂ζ². Off (0) by default: the KKT solve is exact
-    /// without it; δ &gt; 0 trades an O(δ) bias for robustness (SENSITIVITY.md §4).
+    /// without it; δ &gt; 0 trades an O(δ) bias for robustness (docs/sensitivity.md).
     /// </summary>
     public double Damping { get; init; }
 

@@ -6,7 +6,7 @@ namespace DiffOp.Control.Sensitivity;
 /// The production solver: the KKT matrix in stage order (<see cref="KktOrdering"/>) is banded with a
 /// half-bandwidth of about 2n + m + q independent of H, and a banded LU with partial pivoting solves it in
 /// O(H·(2n+m+q)³) time — linear in H. Pivoting makes it robust for indefinite or singular stage Hessians
-/// (no D_t⁻¹ is ever formed, unlike the block elimination of SENSITIVITY.md §3) and for active rows at any
+/// (no D_t⁻¹ is ever formed, unlike a block elimination through the stage Hessians) and for active rows at any
 /// stage, the last one included. The KKT matrix is symmetric, so a VJP needs one solve with the same factors.
 /// One instance per thread: it reuses its factorization buffers.
 /// </summary>

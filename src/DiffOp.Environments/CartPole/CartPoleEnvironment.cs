@@ -2,7 +2,7 @@ using DiffOp.Environments.Common;
 
 namespace DiffOp.Environments.CartPole;
 
-/// <summary>The true cart-pole (ENVIRONMENTS.md §1, §5): Euler steps of <see cref="CartPoleEquations"/> with the true parameters.</summary>
+/// <summary>The true cart-pole (docs/environments.md): Euler steps of <see cref="CartPoleEquations"/> with the true parameters.</summary>
 public sealed class CartPoleEnvironment : ControlTaskEnvironment<CartPoleEquations>
 {
     /// <summary>Creates the simulator.</summary>

@@ -4,7 +4,7 @@ using DiffOp.Symbolic;
 namespace DiffOp.Environments.CartPole;
 
 /// <summary>
-/// Cart-pole equations of ENVIRONMENTS.md §1, generic over the scalar type. State x = [p, θ, ṗ, θ̇] (θ = 0 hangs
+/// Cart-pole equations of docs/environments.md, generic over the scalar type. State x = [p, θ, ṗ, θ̇] (θ = 0 hangs
 /// down, θ = π is upright), control u = [F]. Physical span: [mc, mp, l, g] (θ_f = [mc, mp, l], then the fixed g).
 /// Cost weights [wx, wq, wdx, wdq] around the goal x* = [0, π, 0, 0].
 /// </summary>

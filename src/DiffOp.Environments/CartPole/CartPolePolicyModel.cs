@@ -4,7 +4,7 @@ using DiffOp.Environments.Common;
 namespace DiffOp.Environments.CartPole;
 
 /// <summary>
-/// The cart-pole policy OCP (ENVIRONMENTS.md §5): θ_f = [mc, mp, l], θ_c = θ_H = [wx, wq, wdx, wdq], wu fixed.
+/// The cart-pole policy OCP (docs/environments.md): θ_f = [mc, mp, l], θ_c = θ_H = [wx, wq, wdx, wdq], wu fixed.
 /// Known bounds: <c>u_max</c> → |F| ≤ u_max, <c>x_max</c> → |p| ≤ x_max (§1 constraints).
 /// </summary>
 public sealed class CartPolePolicyModel : ControlTaskPolicyModel<CartPoleEquations>

@@ -3,7 +3,7 @@ using DiffOp.Environments.Common;
 namespace DiffOp.Environments.CartPole;
 
 /// <summary>
-/// Cart-pole settings with the DiffOP benchmark defaults of ENVIRONMENTS.md §5: mc, mp, l = 0.5, 0.5, 1 (g = 10);
+/// Cart-pole settings with the DiffOP benchmark defaults of docs/environments.md: mc, mp, l = 0.5, 0.5, 1 (g = 10);
 /// weights wx, wq, wdx, wdq = 1, 6, 1, 1; wu = 0.1; dt = 0.1; T = 30; H = 6; x0 ∈ {[0, θ0, 0, 0] : θ0 ∈ {0, −0.5,
 /// −0.25, 0.25, 0.5}}; no bounds; σ0 = 0.9. <c>u_max</c> bounds |F|, <c>x_max</c> bounds the cart position |p|.
 /// </summary>

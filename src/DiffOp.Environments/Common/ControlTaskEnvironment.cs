@@ -4,7 +4,7 @@ using DiffOp.Symbolic;
 namespace DiffOp.Environments.Common;
 
 /// <summary>
-/// The true system of a control task (ENVIRONMENTS.md §0, §5): Euler steps x_{k+1} = x_k + dt·f(x_k, u_k) of
+/// The true system of a control task (docs/environments.md): Euler steps x_{k+1} = x_k + dt·f(x_k, u_k) of
 /// <typeparamref name="TEquations"/> with the true parameters, in plain double arithmetic (T = <see cref="Real"/>).
 /// </summary>
 /// <typeparam name="TEquations">The task's generic equations.</typeparam>

@@ -4,7 +4,7 @@ using DiffOp.Symbolic;
 namespace DiffOp.Environments.Common;
 
 /// <summary>
-/// The policy's model of a control task (ENVIRONMENTS.md §5): the parameterized OCP
+/// The policy's model of a control task (docs/environments.md): the parameterized OCP
 /// min Σ_{t&lt;H} c(x_t, u_t; θ_c) + h(x_H; θ_H) s.t. x_{t+1} = x_t + dt·f(x_t, u_t; θ_f), built from the same generic
 /// equations <typeparamref name="TEquations"/> as the simulator, evaluated symbolically (T = <see cref="Sx"/>).
 /// </summary>
@@ -72,7 +72,7 @@ public abstract class ControlTaskPolicyModel<TEquations> : IPolicyModel
     public int ThetaCount => Settings.PhysicalParameters.Count + 2 * Settings.CostWeights.Count;
 
     /// <inheritdoc/>
-    /// <remarks>θ_f = params, θ_c = θ_H = weights (ENVIRONMENTS.md §5, <c>--theta true</c>).</remarks>
+    /// <remarks>θ_f = params, θ_c = θ_H = weights (docs/environments.md, <c>--theta true</c>).</remarks>
     public double[] TrueTheta() => [.. Settings.PhysicalParameters, .. Settings.CostWeights, .. Settings.CostWeights];
 
     /// <inheritdoc/>

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace DiffOp.Environments.Common;
 
 /// <summary>
-/// Settings shared by the cart-pole, robot-arm and quadrotor tasks (ENVIRONMENTS.md §5): the true system (dt, T,
+/// Settings shared by the cart-pole, robot-arm and quadrotor tasks (docs/environments.md): the true system (dt, T,
 /// initial-state set, physical parameters, cost weights, control weight) and the policy (horizon H, known bounds,
 /// spread σ0 of the initial θ). Each environment's derived record sets the documented defaults; override single values
 /// with <c>with</c> or with <see cref="SettingsOverrideParser"/> (<c>--set key=value</c>).

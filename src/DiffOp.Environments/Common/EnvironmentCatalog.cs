@@ -8,20 +8,20 @@ namespace DiffOp.Environments.Common;
 
 /// <summary>
 /// The benchmark environments by command-line name: creates the simulator (true system) and the policy model, both
-/// with the same <c>key=value</c> overrides (ENVIRONMENTS.md §5 key table). Names are case-insensitive.
+/// with the same <c>key=value</c> overrides (docs/environments.md key table). Names are case-insensitive.
 /// </summary>
 public static class EnvironmentCatalog
 {
     // Extension point: add one EnvironmentRegistration per environment.
     private static readonly EnvironmentRegistration[] Entries =
     [
-        ControlTask(CartPoleSettings.Name, "cart-pole swing-up (ENVIRONMENTS.md §1)",
+        ControlTask(CartPoleSettings.Name, "cart-pole swing-up (docs/environments.md)",
             () => new CartPoleSettings(), s => new CartPoleEnvironment(s), s => new CartPolePolicyModel(s)),
-        ControlTask(RobotArmSettings.Name, "two-link planar robot arm (ENVIRONMENTS.md §2)",
+        ControlTask(RobotArmSettings.Name, "two-link planar robot arm (docs/environments.md)",
             () => new RobotArmSettings(), s => new RobotArmEnvironment(s), s => new RobotArmPolicyModel(s)),
-        ControlTask(QuadrotorSettings.Name, "6-DoF quadrotor (ENVIRONMENTS.md §3)",
+        ControlTask(QuadrotorSettings.Name, "6-DoF quadrotor (docs/environments.md)",
             () => new QuadrotorSettings(), s => new QuadrotorEnvironment(s), s => new QuadrotorPolicyModel(s)),
-        new(VoltagePolicySettings.Name, "reactive-power voltage control on the IEEE 13-bus feeder (ENVIRONMENTS.md §7)",
+        new(VoltagePolicySettings.Name, "reactive-power voltage control on the IEEE 13-bus feeder (docs/environments-voltage.md)",
             overrides => new VoltageEnvironment(VoltageSettingsOverrideParser.Apply(new VoltagePolicySettings(), overrides).System),
             overrides => new VoltagePolicyModel(VoltageSettingsOverrideParser.Apply(new VoltagePolicySettings(), overrides))),
     ];

@@ -2,7 +2,7 @@ using DiffOp.Symbolic;
 
 namespace DiffOp.Environments.Common;
 
-/// <summary>The discretisation of every control task (ENVIRONMENTS.md §0): x_{k+1} = x_k + dt·f(x_k, u_k), no sub-steps.</summary>
+/// <summary>The discretisation of every control task (docs/environments.md): x_{k+1} = x_k + dt·f(x_k, u_k), no sub-steps.</summary>
 public static class ExplicitEuler
 {
     /// <summary>

@@ -3,7 +3,7 @@ using DiffOp.Symbolic;
 namespace DiffOp.Environments.Common;
 
 /// <summary>
-/// The equations of a control task (ENVIRONMENTS.md §1–§3), written once and generic over the scalar type: the
+/// The equations of a control task (docs/environments.md–§3), written once and generic over the scalar type: the
 /// simulator evaluates them with <see cref="Real"/> (plain doubles, true parameters) and the policy model with
 /// <see cref="Sx"/> (symbolic, learnable parameters), so the two cannot drift apart.
 /// </summary>
@@ -11,7 +11,7 @@ namespace DiffOp.Environments.Common;
 /// <para>The physical-parameter span is the learnable block θ_f in the order of the environment's section, followed
 /// by the fixed constants (<see cref="ControlTaskSettings.FixedConstants"/>, e.g. g), so the same equation serves a
 /// symbol or a number in every slot.</para>
-/// <para>Costs (ENVIRONMENTS.md §0, §5): the stage cost is the terminal cost plus the fixed control term, and the
+/// <para>Costs (docs/environments.md): the stage cost is the terminal cost plus the fixed control term, and the
 /// terminal cost is the stage cost without the control term, with its own weights.</para>
 /// </remarks>
 public interface IControlTaskEquations

@@ -4,7 +4,7 @@ namespace DiffOp.Environments.Common;
 
 /// <summary>
 /// The model side of an environment: builds the parameterized optimal control problem a policy solves
-/// (ENVIRONMENTS.md §5, §7.4) and knows the policy parameters θ it starts from.
+/// (docs/environments-voltage.md) and knows the policy parameters θ it starts from.
 /// </summary>
 public interface IPolicyModel
 {

@@ -3,7 +3,7 @@ using DiffOp.Symbolic;
 namespace DiffOp.Environments.Common;
 
 /// <summary>
-/// Generic rigid-body pieces of ENVIRONMENTS.md §0 (quaternion q = [q0, q1, q2, q3], scalar first, Hamilton
+/// Generic rigid-body pieces of docs/environments.md (quaternion q = [q0, q1, q2, q3], scalar first, Hamilton
 /// convention, never renormalised): the rotation C_I_B(q) = C_B_I(q)ᵀ, the kinematics q̇ = ½ Ω(ω) q and Euler's
 /// equation ω̇ = J⁻¹(M − ω × Jω) with a diagonal inertia. Used by the quadrotor (and a rocket, if added).
 /// </summary>

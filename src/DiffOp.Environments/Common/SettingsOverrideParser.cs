@@ -2,7 +2,7 @@ namespace DiffOp.Environments.Common;
 
 /// <summary>
 /// Applies <c>key=value</c> overrides (the command line's repeatable <c>--set</c>) to a
-/// <see cref="ControlTaskSettings"/>, with the keys of ENVIRONMENTS.md §5. Lists are comma-separated in the order of
+/// <see cref="ControlTaskSettings"/>, with the keys of docs/environments.md. Lists are comma-separated in the order of
 /// the environment's section. An unknown key or a value that is not a finite number gives an
 /// <see cref="ArgumentException"/> listing the valid keys; the result is validated, so out-of-range values (negative
 /// dt, H = 0, …) give a message naming the setting.

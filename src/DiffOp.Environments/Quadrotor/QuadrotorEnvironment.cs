@@ -2,7 +2,7 @@ using DiffOp.Environments.Common;
 
 namespace DiffOp.Environments.Quadrotor;
 
-/// <summary>The true quadrotor (ENVIRONMENTS.md §3, §5): Euler steps of <see cref="QuadrotorEquations"/> with the true parameters.</summary>
+/// <summary>The true quadrotor (docs/environments.md): Euler steps of <see cref="QuadrotorEquations"/> with the true parameters.</summary>
 public sealed class QuadrotorEnvironment : ControlTaskEnvironment<QuadrotorEquations>
 {
     /// <summary>Creates the simulator.</summary>

@@ -4,7 +4,7 @@ using DiffOp.Symbolic;
 namespace DiffOp.Environments.Quadrotor;
 
 /// <summary>
-/// 6-DoF quadrotor of ENVIRONMENTS.md §3, generic over the scalar type. State x = [r_I (3), v_I (3), q (4), ω_B (3)]
+/// 6-DoF quadrotor of docs/environments.md, generic over the scalar type. State x = [r_I (3), v_I (3), q (4), ω_B (3)]
 /// (z up, q scalar first and never renormalised), control u = [f1, f2, f3, f4] (rotor thrusts along body +z,
 /// unbounded, may be negative). Physical span: [Jx, Jy, Jz, m, l, c, g] (θ_f = [Jx, Jy, Jz, m, l], then the fixed
 /// yaw coefficient c and g). Cost weights [wr, wv, wq, ww] per block; goal r = 0, v = 0, q = [1, 0, 0, 0], ω = 0.

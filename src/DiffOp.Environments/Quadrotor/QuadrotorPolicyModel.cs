@@ -5,7 +5,7 @@ using DiffOp.Symbolic;
 namespace DiffOp.Environments.Quadrotor;
 
 /// <summary>
-/// The quadrotor policy OCP (ENVIRONMENTS.md §5): θ_f = [Jx, Jy, Jz, m, l], θ_c = θ_H = [wr, wv, wq, ww], wthrust, c
+/// The quadrotor policy OCP (docs/environments.md): θ_f = [Jx, Jy, Jz, m, l], θ_c = θ_H = [wr, wv, wq, ww], wthrust, c
 /// and g fixed. Known bounds: <c>u_max</c> → |f_i| ≤ u_max (variable bounds), <c>x_max</c> → |r|² ≤ x_max as the path
 /// constraint of §3 at t = 0..H−1.
 /// </summary>

@@ -3,7 +3,7 @@ using DiffOp.Environments.Common;
 namespace DiffOp.Environments.Quadrotor;
 
 /// <summary>
-/// Quadrotor settings with the DiffOP benchmark defaults of ENVIRONMENTS.md §5: Jx, Jy, Jz, m, l = 1, 1, 1, 1, 0.4
+/// Quadrotor settings with the DiffOP benchmark defaults of docs/environments.md: Jx, Jy, Jz, m, l = 1, 1, 1, 1, 0.4
 /// (c = 0.01 and g = 10 fixed); block weights wr, wv, wq, ww = 1, 1, 5, 1; wthrust = 0.1; dt = 0.1; T = 50; H = 12;
 /// r0 ∈ {[−8, −6, 9], [8, 6, 9]} with v = 0, q = [1, 0, 0, 0], ω = 0; no bounds; σ0 = 0.8. <c>u_max</c> bounds every
 /// rotor thrust |f_i|; <c>x_max</c> bounds the squared distance |r|² (max_r of §3; 200 ≈ a 14.1 m radius).

@@ -2,7 +2,7 @@ using DiffOp.Environments.Common;
 
 namespace DiffOp.Environments.RobotArm;
 
-/// <summary>The true two-link robot arm (ENVIRONMENTS.md §2, §5): Euler steps of <see cref="RobotArmEquations"/> with the true parameters.</summary>
+/// <summary>The true two-link robot arm (docs/environments.md): Euler steps of <see cref="RobotArmEquations"/> with the true parameters.</summary>
 public sealed class RobotArmEnvironment : ControlTaskEnvironment<RobotArmEquations>
 {
     /// <summary>Creates the simulator.</summary>

@@ -4,7 +4,7 @@ using DiffOp.Symbolic;
 namespace DiffOp.Environments.RobotArm;
 
 /// <summary>
-/// Two-link planar robot arm of ENVIRONMENTS.md §2, generic over the scalar type. State x = [q1, q2, q̇1, q̇2] (q1 from
+/// Two-link planar robot arm of docs/environments.md, generic over the scalar type. State x = [q1, q2, q̇1, q̇2] (q1 from
 /// the horizontal, q2 relative to link 1), control u = [τ1, τ2]. Both links are uniform rods (r_i = l_i/2,
 /// I_i = m_i l_i²/12). Physical span: [l1, m1, l2, m2, g] (θ_f = [l1, m1, l2, m2], then the fixed g).
 /// Cost weights [wq1, wq2, wdq1, wdq2] around the goal x* = [π/2, 0, 0, 0] (arm straight up).

@@ -4,7 +4,7 @@ using DiffOp.Environments.Common;
 namespace DiffOp.Environments.RobotArm;
 
 /// <summary>
-/// The robot-arm policy OCP (ENVIRONMENTS.md §5): θ_f = [l1, m1, l2, m2], θ_c = θ_H = [wq1, wq2, wdq1, wdq2], wu and g
+/// The robot-arm policy OCP (docs/environments.md): θ_f = [l1, m1, l2, m2], θ_c = θ_H = [wq1, wq2, wdq1, wdq2], wu and g
 /// fixed. Known bounds: <c>u_max</c> → |τ_i| ≤ u_max, <c>x_max</c> → |q1|, |q2| ≤ x_max (§2 constraints).
 /// </summary>
 public sealed class RobotArmPolicyModel : ControlTaskPolicyModel<RobotArmEquations>

@@ -3,7 +3,7 @@ using DiffOp.Environments.Common;
 namespace DiffOp.Environments.RobotArm;
 
 /// <summary>
-/// Robot-arm settings with the DiffOP benchmark defaults of ENVIRONMENTS.md §5: l1, m1, l2, m2 = 1, 1, 1, 1 (g = 0);
+/// Robot-arm settings with the DiffOP benchmark defaults of docs/environments.md: l1, m1, l2, m2 = 1, 1, 1, 1 (g = 0);
 /// weights wq1, wq2, wdq1, wdq2 = 1, 1, 0.5, 0.5; wu = 0.01; dt = 0.1; T = 35; H = 12; x0 ∈ {[−π/2, 0, 0, 0],
 /// [−3π/4, −π/2, 0, 0], [−π/4, π/2, 0, 0], [−π/2, π, 0, 0]}; no bounds; σ0 = 0.9. <c>u_max</c> bounds |τ1|, |τ2|;
 /// <c>x_max</c> bounds the joint angles |q1|, |q2|.

@@ -2,7 +2,7 @@ namespace DiffOp.Environments.Voltage;
 
 /// <summary>
 /// Network data of the balanced single-phase equivalent of the IEEE 13-node test feeder used by the
-/// voltage-control benchmark (ENVIRONMENTS.md §7.1): 13 buses, 12 series branches, no shunts, no line
+/// voltage-control benchmark (docs/environments-voltage.md): 13 buses, 12 series branches, no shunts, no line
 /// charging. Base 5 MVA and 4.16 kV at every bus; bus 0 (IEEE 650) is the slack at 1.0∠0° p.u.
 /// </summary>
 public static class Ieee13BusFeeder
@@ -28,7 +28,7 @@ public static class Ieee13BusFeeder
         "650", "632", "645", "633", "646", "671", "634", "684", "680", "692", "611", "652", "675",
     });
 
-    /// <summary>The 12 series branches with their per-unit impedances (ENVIRONMENTS.md §7.1 table).</summary>
+    /// <summary>The 12 series branches with their per-unit impedances (docs/environments-voltage.md table).</summary>
     public static IReadOnlyList<FeederBranch> Branches { get; } = Array.AsReadOnly(new[]
     {
         new FeederBranch(0, 1, 0.037907, 0.111409),

@@ -2,7 +2,7 @@ namespace DiffOp.Environments.Voltage;
 
 /// <summary>
 /// A bit-exact reproduction of the draws of numpy's legacy <c>RandomState(seed)</c> that the voltage
-/// scenarios use (ENVIRONMENTS.md §7.2), written from the published MT19937 algorithm (Matsumoto &amp;
+/// scenarios use (docs/environments-voltage.md), written from the published MT19937 algorithm (Matsumoto &amp;
 /// Nishimura 1998): seeding by init_genrand, the 624-word twist, standard tempering, and numpy's
 /// conversions for <c>choice([0, 1])</c> and <c>uniform(a, b)</c>.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace DiffOp.Environments.Voltage;
 
 /// <summary>
-/// The "safe gradient flow" baseline of ENVIRONMENTS.md §7.3, per controlled bus:
+/// The "safe gradient flow" baseline of docs/environments-voltage.md, per controlled bus:
 /// u_i = clip(−(C_i q_i + v_i² − 1), α(q_min,i − q_i), α(q_max,i − q_i)), so that q + u stays inside the
 /// box for α ≤ 1. Stateless and allocation-free.
 /// </summary>

@@ -3,7 +3,7 @@ using DiffOp.Learning;
 namespace DiffOp.Environments.Voltage;
 
 /// <summary>
-/// The voltage-control true system (ENVIRONMENTS.md §7): the IEEE 13-bus feeder with an AC power flow,
+/// The voltage-control true system (docs/environments-voltage.md): the IEEE 13-bus feeder with an AC power flow,
 /// three reactive-power controllers at buses 2, 7, 9 and the scenarios of numpy's RandomState(seed).
 /// </summary>
 /// <remarks>

@@ -1,7 +1,7 @@
 namespace DiffOp.Environments.Voltage;
 
 /// <summary>
-/// The published evaluation protocol of the voltage benchmark (ENVIRONMENTS.md §7.3): scenarios
+/// The published evaluation protocol of the voltage benchmark (docs/environments-voltage.md): scenarios
 /// 0..N−1 (RandomState(k)), each run for a fixed number of steps without early stop from q = 0; transient
 /// cost = mean Σ_{t=1}^{steps} γ^t F(q_t), steady-state cost = mean F(q_steps).
 /// </summary>

@@ -1,6 +1,6 @@
 namespace DiffOp.Environments.Voltage;
 
-/// <summary>The metrics of one <see cref="VoltageEvaluation"/> run (ENVIRONMENTS.md §7.3).</summary>
+/// <summary>The metrics of one <see cref="VoltageEvaluation"/> run (docs/environments-voltage.md).</summary>
 /// <param name="TransientCost">Mean over scenarios of Σ_{t=1}^{steps} γ^t F(q_t) (γ = 0.99).</param>
 /// <param name="SteadyStateCost">Mean over scenarios of F(q_steps), the cost of the last step.</param>
 /// <param name="Scenarios">Number of scenarios evaluated.</param>

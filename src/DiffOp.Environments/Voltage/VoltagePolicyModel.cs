@@ -5,7 +5,7 @@ using DiffOp.Symbolic;
 namespace DiffOp.Environments.Voltage;
 
 /// <summary>
-/// The voltage policy's OCP (ENVIRONMENTS.md §7.4, paper eq. 11): state x = [v (3), q (3), v0 (3)], control u ∈ R³
+/// The voltage policy's OCP (docs/environments-voltage.md, paper eq. 11): state x = [v (3), q (3), v0 (3)], control u ∈ R³
 /// (reactive-power increments, MVAr), linear dynamics q' = q + u, v' = A (q + u) + v0, v0' = v0, and cost
 /// Σ_{i&lt;H} (u_iᵀ C_u u_i + (v_i − 1)ᵀ C_v (v_i − 1)) + (v_H − 1)ᵀ C_v (v_H − 1) with C_u = w_u·I fixed.
 /// The q box of the settings is a known constraint, imposed as bounds on q of x_1..x_H.

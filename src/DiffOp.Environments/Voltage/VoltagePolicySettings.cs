@@ -3,7 +3,7 @@ using System.Globalization;
 namespace DiffOp.Environments.Voltage;
 
 /// <summary>
-/// Settings of the voltage task as a whole (ENVIRONMENTS.md §7.3–7.4): the true system
+/// Settings of the voltage task as a whole (docs/environments-voltage.md–7.4): the true system
 /// (<see cref="System"/>: T, q box, cost weights C, power flow) and what only the policy's OCP uses (horizon H,
 /// control weight C_u = w_u·I, how many scenarios give the default initial states). The box of <see cref="System"/>
 /// is also the known constraint q_min ≤ q ≤ q_max of the policy. Override from the command line with

@@ -2,7 +2,7 @@ namespace DiffOp.Environments.Voltage;
 
 /// <summary>
 /// One operating scenario of the voltage benchmark: the active power of the 12 static generators and the
-/// resulting uncontrolled voltages v0 at the controlled buses 2, 7, 9 (ENVIRONMENTS.md §7.2). Scenario k
+/// resulting uncontrolled voltages v0 at the controlled buses 2, 7, 9 (docs/environments-voltage.md). Scenario k
 /// is drawn from <c>RandomState(k)</c> exactly as in the published evaluation.
 /// </summary>
 /// <param name="Seed">The RandomState seed the scenario was drawn with.</param>

@@ -1,6 +1,6 @@
 namespace DiffOp.Environments.Voltage;
 
-/// <summary>The two scenario families of the voltage benchmark (ENVIRONMENTS.md §7.2).</summary>
+/// <summary>The two scenario families of the voltage benchmark (docs/environments-voltage.md).</summary>
 public enum VoltageScenarioKind
 {
     /// <summary>Scenario 0: low voltage at peak load (generators 0–2 absorb active power).</summary>

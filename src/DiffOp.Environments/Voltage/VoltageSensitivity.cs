@@ -3,7 +3,7 @@ namespace DiffOp.Environments.Voltage;
 /// <summary>
 /// The sensitivity S = ∂|V|/∂q of the controlled voltages (buses 2, 7, 9) to the controllers' reactive power, from
 /// central finite differences of the AC power flow: S_ij ≈ (v_i(q + h e_j) − v_i(q − h e_j)) / (2h), in p.u. per MVAr.
-/// It is the "true" A of the policy's linear model v' = A q' + v0 (ENVIRONMENTS.md §7.4) at the operating point.
+/// It is the "true" A of the policy's linear model v' = A q' + v0 (docs/environments-voltage.md) at the operating point.
 /// </summary>
 public static class VoltageSensitivity
 {

@@ -1,7 +1,7 @@
 namespace DiffOp.Environments.Voltage;
 
 /// <summary>
-/// Settings of the voltage-control true system (ENVIRONMENTS.md §7.3). Use <see cref="Training"/> (the
+/// Settings of the voltage-control true system (docs/environments-voltage.md). Use <see cref="Training"/> (the
 /// default, third-bus box [−1.0, 1.0] MVAr) or <see cref="Evaluation"/> (third-bus box [−1.0, 0.6] MVAr,
 /// the published evaluation limits) and override single values with <c>with</c>.
 /// </summary>

@@ -4,7 +4,7 @@ namespace DiffOp.Environments.Voltage;
 
 /// <summary>
 /// Applies <c>key=value</c> overrides (the command line's repeatable <c>--set</c>) to
-/// <see cref="VoltagePolicySettings"/>. The keys are those of ENVIRONMENTS.md §5 that make sense for the voltage task
+/// <see cref="VoltagePolicySettings"/>. The keys are those of docs/environments.md that make sense for the voltage task
 /// (T, H, weights, wu) plus the q box, which takes the place of x_max: <c>q_min</c>, <c>q_max</c> (three values each,
 /// buses 2, 7, 9) and the preset <c>box=training|evaluation</c>. The other §5 keys (dt, x0, params, u_max, x_max,
 /// sigma0) have no meaning here and are rejected like any unknown key, with an <see cref="ArgumentException"/> listing

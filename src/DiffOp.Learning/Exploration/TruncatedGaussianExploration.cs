@@ -5,7 +5,7 @@ namespace DiffOp.Learning.Exploration;
 /// <summary>
 /// The paper's exploration (eq. 4): each action component u_i ~ N(u*_i, σ²) truncated — not clipped — to
 /// [u*_i − w, u*_i + w] with half-width w = βσ². The window moves with u*, so the truncation normalizer does not
-/// depend on θ and ∇θ log π(u) = (u − u*)ᵀ ∂u*/∂θ / σ² (DESIGN.md §3). β = ∞ gives the plain Gaussian, for which
+/// depend on θ and ∇θ log π(u) = (u − u*)ᵀ ∂u*/∂θ / σ² (docs/design.md). β = ∞ gives the plain Gaussian, for which
 /// eq. 8 is the unbiased REINFORCE gradient; with the paper's β = 0.01 and σ ≲ 1, w ≪ σ and the sample is nearly
 /// uniform on ±w: the estimator then points along the true gradient scaled by about Var(ε)/σ² ≈ β²σ²/3.
 /// Sampling uses the inverse CDF, so narrow windows cost no rejections.

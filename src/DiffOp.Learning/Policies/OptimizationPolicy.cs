@@ -4,7 +4,7 @@ using DiffOp.Control.Sensitivity;
 namespace DiffOp.Learning.Policies;
 
 /// <summary>
-/// The policy π_θ: the solution of a parameterized OCP (DESIGN.md §2). It wraps the OCP, its solver and the
+/// The policy π_θ: the solution of a parameterized OCP (docs/design.md). It wraps the OCP, its solver and the
 /// structured sensitivity solver. <see cref="Plan"/> solves from a state (warm-started from the previous plan,
 /// shifted one stage, in Step mode); <see cref="AccumulateScore"/> adds (u − u*)ᵀ ∂u*/∂θ / σ² for the planned
 /// stages with one vector–Jacobian product (no Jacobian is formed). One instance per worker.

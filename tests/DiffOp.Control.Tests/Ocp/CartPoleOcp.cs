@@ -3,7 +3,7 @@ using DiffOp.Symbolic;
 
 namespace DiffOp.Control.Tests.Ocp;
 
-/// <summary>The cart-pole of ENVIRONMENTS.md §1 with its true parameters (mc = mp = 0.5, l = 1, g = 10), Euler dt.</summary>
+/// <summary>The cart-pole of docs/environments.md with its true parameters (mc = mp = 0.5, l = 1, g = 10), Euler dt.</summary>
 internal static class CartPoleOcp
 {
     public static DiffOp.Control.Ocp.Ocp Build(int horizon, double dt = 0.1, double forceLimit = double.PositiveInfinity)

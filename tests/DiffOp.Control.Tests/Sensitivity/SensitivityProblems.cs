@@ -3,7 +3,7 @@ using DiffOp.Symbolic;
 
 namespace DiffOp.Control.Tests.Sensitivity;
 
-/// <summary>The worked problems of SENSITIVITY.md §5.</summary>
+/// <summary>The worked problems of docs/sensitivity.md</summary>
 internal static class SensitivityProblems
 {
     /// <summary>§5.1: min ½q x₁² + ½r u₀², x₁ = a x₀ + b u₀; θ = (q, r, a, b).</summary>

@@ -85,7 +85,7 @@ public class SensitivityTests
         }
     }
 
-    // Columns of the expected values: (q, r, a, b, x₀, tgt, ū) as SENSITIVITY.md §5.3 lists them.
+    // Columns of the expected values: (q, r, a, b, x₀, tgt, ū) as docs/sensitivity.md lists them.
     [TestCase(1.0, new[] { 0, 0, 0, 0, 0, 0, 1.0 }, TestName = "OneStepBox_Active")]
     [TestCase(3.0, new[] { 0.24, -0.96, 0, -1.44, -0.8, 0.8, 0 }, TestName = "OneStepBox_Inactive")]
     public void OneStepBox_MatchesListedDerivatives(double ubar, double[] expected)

@@ -5,7 +5,7 @@ using DiffOp.Environments.Tests.Common;
 
 namespace DiffOp.Environments.Tests.CartPole;
 
-/// <summary>Cart-pole against the independent numbers of ENVIRONMENTS.md §6 and the constrained variant of §5.</summary>
+/// <summary>Cart-pole against the independent numbers of docs/environments.md and the constrained variant of §5.</summary>
 public class CartPoleTests
 {
     // §6 prints the vectors to ~10 significant digits; 1e-9 is the tolerance the issue asks for.

@@ -5,7 +5,7 @@ using DiffOp.Environments.RobotArm;
 
 namespace DiffOp.Environments.Tests.Common;
 
-/// <summary>The <c>--set key=value</c> overrides of ENVIRONMENTS.md §5 and the errors for bad settings.</summary>
+/// <summary>The <c>--set key=value</c> overrides of docs/environments.md and the errors for bad settings.</summary>
 public class SettingsOverrideParserTests
 {
     private static readonly string[] AllKeys = ["dt", "T", "H", "x0", "params", "weights", "wu", "u_max", "x_max", "sigma0"];

@@ -3,7 +3,7 @@ using DiffOp.Environments.Tests.Common;
 
 namespace DiffOp.Environments.Tests.RobotArm;
 
-/// <summary>Robot arm against the independent numbers of ENVIRONMENTS.md §6 and the constrained variant of §5.</summary>
+/// <summary>Robot arm against the independent numbers of docs/environments.md and the constrained variant of §5.</summary>
 public class RobotArmTests
 {
     private const double Tolerance = 1e-9;

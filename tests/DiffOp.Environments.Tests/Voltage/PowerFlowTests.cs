@@ -2,7 +2,7 @@ using DiffOp.Environments.Voltage;
 
 namespace DiffOp.Environments.Tests.Voltage;
 
-/// <summary>Power-flow checks against the independent reference values of ENVIRONMENTS.md §7.1.</summary>
+/// <summary>Power-flow checks against the independent reference values of docs/environments-voltage.md.</summary>
 public class PowerFlowTests
 {
     private static readonly double[] CaseA =

@@ -6,7 +6,7 @@ using DiffOp.Symbolic;
 
 namespace DiffOp.Environments.Tests.Voltage;
 
-/// <summary>The voltage policy OCP of ENVIRONMENTS.md §7.4, its θ and its settings keys.</summary>
+/// <summary>The voltage policy OCP of docs/environments-voltage.md, its θ and its settings keys.</summary>
 public class VoltagePolicyModelTests
 {
     private static readonly VoltagePolicyModel Model = new();

@@ -2,7 +2,7 @@ using DiffOp.Environments.Voltage;
 
 namespace DiffOp.Environments.Tests.Voltage;
 
-/// <summary>Scenario-generator checks against ENVIRONMENTS.md §7.2.</summary>
+/// <summary>Scenario-generator checks against docs/environments-voltage.md.</summary>
 public class VoltageScenarioTests
 {
     [Test]
