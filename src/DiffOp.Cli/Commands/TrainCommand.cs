@@ -43,8 +43,10 @@ internal static class TrainCommand
         var sharedStart = new Option<bool>("--shared-start") { Description = "The rollouts of one iteration share their initial state and differ only in noise (pairs well with --estimator baseline; on in the default recipe, --shared-start false turns it off)." };
         var recipe = new Option<string>("--recipe") { Description = "default: the recommended settings (docs/training.md); paper: the paper's (σ = 1, β = 0.01, SGD η = 0.1, REINFORCE). Options given explicitly override the recipe.", DefaultValueFactory = _ => "default" };
         recipe.AcceptOnlyFromAmong("default", "paper");
-        var evalEpisodes = new Option<int>("--eval-episodes") { Description = "E fixed deterministic episodes (u = u*) evaluated at each iteration's θ: the eval_cost column, a learning curve without exploration noise (0 = off).", DefaultValueFactory = _ => 0 };
-        var evalEvery = new Option<int>("--eval-every") { Description = "Run the evaluation episodes every k iterations.", DefaultValueFactory = _ => 1 };
+        var evalEpisodes = new Option<int>("--eval-episodes") { Description = $"E fixed deterministic episodes (u = u*) evaluated every k iterations: the eval_cost column and the learning curve without exploration noise (default {DefaultEvaluationEpisodes}; 0 = off).", DefaultValueFactory = _ => DefaultEvaluationEpisodes };
+        var evalEvery = new Option<int?>("--eval-every") { Description = "Evaluate every k iterations (default: the smallest k that keeps the evaluation under 10% of the rollouts, E/(0.1·N))." };
+        var quiet = new Option<bool>("--quiet") { Description = "Print only the start and the end of the run, no line per iteration." };
+        var jsonLines = new Option<bool>("--json-lines") { Description = "Print one JSON object per iteration (for logs and scripts) instead of progress lines." };
         var seed = new Option<int>("--seed") { Description = "Run seed (initial θ, initial states, exploration noise).", DefaultValueFactory = _ => 0 };
         var workers = new Option<int>("--workers") { Description = "Rollout worker processes (Ipopt is not thread-safe, so parallel rollouts use processes). Results do not depend on it.", DefaultValueFactory = _ => 1 };
         var set = new Option<string[]>("--set") { Description = "Override an environment setting, key=value (repeatable)." };
@@ -55,7 +57,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a policy's parameters θ with DiffOP (policy gradient through the OCP's implicit derivative).")
         {
-            environment, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, clip, sharedStart, evalEpisodes, evalEvery, seed, workers, set, theta, output, resume,
+            environment, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, clip, sharedStart, evalEpisodes, evalEvery, seed, workers, set, theta, output, resume, quiet, jsonLines,
         };
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
@@ -106,7 +108,9 @@ internal static class TrainCommand
                                 ? LearningRateSchedule.Constant   // the radius is the trust-region rule's step control
                                 : baseOptions.Schedule,
                         GradientClip = parse.GetValue(clip), SharedStart = Pick(sharedStart, baseOptions.SharedInitialState),
-                        EvaluationEpisodes = parse.GetValue(evalEpisodes), EvaluateEvery = parse.GetValue(evalEvery), Seed = parse.GetValue(seed), InitialTheta = parse.GetValue(theta)!,
+                        EvaluationEpisodes = parse.GetValue(evalEpisodes),
+                        EvaluateEvery = parse.GetValue(evalEvery) ?? DefaultEvaluationPeriod(parse.GetValue(evalEpisodes), Pick(rollouts, baseOptions.Rollouts)),
+                        Seed = parse.GetValue(seed), InitialTheta = parse.GetValue(theta)!,
                     };
                     if (config.Antithetic && config.Rollouts % 2 != 0 && parse.GetResult(antithetic) is not { Implicit: false })
                         throw new ArgumentException(
@@ -115,11 +119,19 @@ internal static class TrainCommand
                 }
                 config.ToTrainingOptions().Validate();
                 if (parse.GetValue(workers) < 1) throw new ArgumentException($"--workers must be at least 1, got {parse.GetValue(workers)}.");
-                return TrainingRun.Execute(config, dir, resumeDir is not null, parse.GetValue(workers), parse.InvocationConfiguration.Output);
+                var style = parse.GetValue(jsonLines) ? ProgressStyle.JsonLines : parse.GetValue(quiet) ? ProgressStyle.Quiet : ProgressStyle.Lines;
+                return TrainingRun.Execute(config, dir, resumeDir is not null, parse.GetValue(workers), parse.InvocationConfiguration.Output, style, parse.InvocationConfiguration.Error);
             }
         }));
         return command;
     }
+
+    /// <summary>Evaluation episodes per evaluation by default: a learning curve free of exploration noise.</summary>
+    public const int DefaultEvaluationEpisodes = 5;
+
+    /// <summary>The smallest period k with E/k ≤ 10% of the N exploring rollouts per iteration (deterministic episodes are cheaper still).</summary>
+    public static int DefaultEvaluationPeriod(int episodes, int rollouts) =>
+        episodes <= 0 ? 1 : Math.Max(1, (int)Math.Ceiling(episodes / (0.1 * Math.Max(1, rollouts))));
 
     private static bool IsImplicit(SymbolResult result) => result switch
     {

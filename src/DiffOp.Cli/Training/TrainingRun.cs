@@ -6,8 +6,10 @@ namespace DiffOp.Cli.Training;
 /// <summary>Runs (or resumes) training in a run folder and keeps its files up to date.</summary>
 internal static class TrainingRun
 {
-    public static int Execute(RunConfig config, string dir, bool resume, int workers, TextWriter output)
+    public static int Execute(RunConfig config, string dir, bool resume, int workers, TextWriter output, ProgressStyle style = ProgressStyle.Lines, TextWriter? error = null)
     {
+        // With JSON lines, stdout carries only the per-iteration objects; the run's other messages go to stderr.
+        var info = style == ProgressStyle.JsonLines ? error ?? TextWriter.Null : output;
         // Load Ipopt here first: with worker processes a missing Ipopt would otherwise surface as workers that keep dying.
         DiffOp.Interop.Ipopt.IpoptLibrary.EnsureLoaded();
         var setup = new TrainingSetup(config);
@@ -30,13 +32,13 @@ internal static class TrainingRun
             else
             {
                 // The run stopped before its first checkpoint (only config.json was written): start it from iteration 0.
-                output.WriteLine($"{dir} has no checkpoint yet (the run stopped before its first iteration ended): starting it from iteration 0.");
+                info.WriteLine($"{dir} has no checkpoint yet (the run stopped before its first iteration ended): starting it from iteration 0.");
             }
             int dropped = ReconcileMetrics(metricsPath, completed);
-            if (dropped > 0) output.WriteLine($"metrics.csv: removed {dropped} row(s) past the checkpoint's iteration {completed} (written after the last checkpoint, or torn).");
+            if (dropped > 0) info.WriteLine($"metrics.csv: removed {dropped} row(s) past the checkpoint's iteration {completed} (written after the last checkpoint, or torn).");
             if (completed >= config.Iterations)
             {
-                output.WriteLine($"{dir} already has {completed} iterations (asked for {config.Iterations}); nothing to do.");
+                info.WriteLine($"{dir} already has {completed} iterations (asked for {config.Iterations}); nothing to do.");
                 return DiffOpCli.Success;
             }
             config.Save(Path.Combine(dir, "config.json"));
@@ -49,20 +51,20 @@ internal static class TrainingRun
             config.Save(Path.Combine(dir, "config.json"));
         }
 
-        output.WriteLine($"training {config.Environment} ({config.Mode}, H = {config.Horizon}, θ ∈ ℝ^{theta.Length}) for {config.Iterations} iterations × {config.Rollouts} rollouts, " +
+        info.WriteLine($"training {config.Environment} ({config.Mode}, H = {config.Horizon}, θ ∈ ℝ^{theta.Length}) for {config.Iterations} iterations × {config.Rollouts} rollouts, " +
                          $"σ = {config.Sigma}, β = {config.Beta}, η = {config.LearningRate} ({config.Optimizer}), seed {config.Seed}, {workers} worker(s) → {dir}");
         // More workers than rollouts run at once only wait (and each is a process with its own Ipopt): cap them.
         int useful = config.Rollouts + config.EvaluationEpisodes;
         if (workers > useful)
         {
-            output.WriteLine($"note: {workers} workers for {useful} rollouts per iteration; using {useful}.");
+            info.WriteLine($"note: {workers} workers for {useful} rollouts per iteration; using {useful}.");
             workers = useful;
         }
         if (workers > 4 * Environment.ProcessorCount)
-            output.WriteLine($"note: {workers} worker processes on {Environment.ProcessorCount} cores; more than about one per core makes no iteration faster.");
+            info.WriteLine($"note: {workers} worker processes on {Environment.ProcessorCount} cores; more than about one per core makes no iteration faster.");
         using var executor = setup.CreateExecutor(workers);
         var trainer = new Trainer(options, executor, theta, optimizer, completed);
-        var progress = new ProgressReporter(output, config.Iterations, interactive: !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out));
+        var progress = new ProgressReporter(output, config.Iterations, interactive: !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out), style);
         bool anyUpdate = false;
         try
         {
@@ -82,7 +84,12 @@ internal static class TrainingRun
                 $"θ and metrics.csv are saved in {dir}; 'diffop solve' with --theta shows whether the OCP solves.", stalled);
         }
         var curve = SaveCurve(config, dir, metricsPath);
-        output.WriteLine($"done: mean cost {curve[0].MeanCost:G6} (iteration 1) → {curve[^1].MeanCost:G6} (iteration {curve[^1].Iteration}); files in {dir}");
+        info.WriteLine($"done: mean cost {curve[0].MeanCost:G6} (iteration 1) → {curve[^1].MeanCost:G6} (iteration {curve[^1].Iteration}); files in {dir}");
+        var evaluated = MetricsCsvWriter.ReadColumn(metricsPath, "eval_cost").Where(p => double.IsFinite(p.Value)).ToArray();
+        if (evaluated.Length > 0)
+            info.WriteLine($"evaluation (deterministic policy, {config.EvaluationEpisodes} fixed episodes every {config.EvaluateEvery} iterations): " +
+                           $"{evaluated[0].Value:G6} (iteration {evaluated[0].Iteration}) → {evaluated[^1].Value:G6} (iteration {evaluated[^1].Iteration})");
+        info.WriteLine($"learning curve: {Path.Combine(dir, "learning-curve.png")} (evaluation cost in blue, exploring cost in grey, untrained policy dashed)");
         if (!anyUpdate)
             throw new TrainingStalledException(
                 $"No update was applied in the {config.Iterations - completed} iteration(s) of this run, so θ is unchanged: every estimate was non-finite, " +

@@ -28,6 +28,9 @@ public sealed record IterationMetrics(
     /// <summary>Evaluation episodes whose policy solve failed (not in <see cref="EvaluationCost"/>).</summary>
     public int EvaluationDropped { get; init; }
 
+    /// <summary>OCP solves in this iteration's rollouts (exploring and evaluation).</summary>
+    public int Solves { get; init; }
+
     /// <summary>Steps of the kept exploring rollouts at which a plan failed and the fallback control acted (<see cref="RolloutResult.FallbackSteps"/>).</summary>
     public int FallbackSteps { get; init; }
 

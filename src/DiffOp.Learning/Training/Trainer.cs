@@ -140,6 +140,7 @@ public sealed class Trainer
             EvaluationCost = evaluation.Length > 0 ? evaluation.Average(r => r.Cost) : double.NaN,
             EvaluationDropped = evaluate ? Options.EvaluationEpisodes - evaluation.Length : 0,
             FallbackSteps = kept.Sum(r => r.FallbackSteps),
+            Solves = all.Sum(r => r.Solves),
             TrustRatio = trust?.Ratio ?? double.NaN,
             TrustRadius = trust?.Radius ?? double.NaN,
         };
