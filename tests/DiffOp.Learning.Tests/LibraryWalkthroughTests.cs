@@ -2,42 +2,14 @@ using DiffOp.Control.Ocp;
 using DiffOp.Learning.Exploration;
 using DiffOp.Learning.Policies;
 using DiffOp.Learning.Training;
+using DiffOp.Samples.DampedCart;
 using DiffOp.Symbolic;
 
 namespace DiffOp.Learning.Tests;
 
-/// <summary>The code of docs/library.md, run as a test so that the page cannot rot.</summary>
+/// <summary>The code of docs/library.md, run as a test so that the page cannot rot (its true system is samples/DampedCart's).</summary>
 public class LibraryWalkthroughTests
 {
-    /// <summary>The true system: a damped cart x'' = u − 0.5 x' (Euler, dt = 0.1), cost (x − 1)² + 0.1 u² per step.</summary>
-    private sealed class DampedCart : IEnvironment
-    {
-        private double _x, _v;
-        public string Name => "damped-cart";
-        public int StateCount => 2;
-        public int ControlCount => 1;
-        public int EpisodeLength => 20;
-
-        public void Reset(int seed, Span<double> state)
-        {
-            _x = new Random(seed).NextDouble() - 0.5;
-            _v = 0;
-            state[0] = _x;
-            state[1] = _v;
-        }
-
-        public StepResult Step(ReadOnlySpan<double> control, Span<double> next)
-        {
-            double u = Math.Clamp(control[0], -2, 2);
-            double cost = (_x - 1) * (_x - 1) + 0.1 * u * u;
-            _x += 0.1 * _v;
-            _v += 0.1 * (u - 0.5 * _v);
-            next[0] = _x;
-            next[1] = _v;
-            return new StepResult(cost, Done: false, Failed: false);
-        }
-    }
-
     /// <summary>The policy's model: the damping is learnable (the model starts at 0), so are the weights; |u| ≤ 2 is known.</summary>
     private static Ocp BuildPolicyOcp(int horizon)
     {
@@ -62,7 +34,7 @@ public class LibraryWalkthroughTests
             Iterations = 30, ParameterLowerBounds = [0.0, 0.0, 0.0], Seed = 1,
         };
         var ocp = BuildPolicyOcp(horizon: 10);
-        using var worker = new RolloutWorker(new DampedCart(), new OptimizationPolicy(ocp, options.Mode),
+        using var worker = new RolloutWorker(new DampedCartSystem(), new OptimizationPolicy(ocp, options.Mode),
             new TruncatedGaussianExploration(options.Sigma, options.Beta));
         var executor = new SequentialRolloutExecutor(worker);
         var trainer = new Trainer(options, executor, ocp.InitialParameters());
@@ -80,7 +52,7 @@ public class LibraryWalkthroughTests
         File.Delete(checkpoint);
 
         // One source of truth: a worker that explores differently from the options is refused.
-        using var other = new RolloutWorker(new DampedCart(), new OptimizationPolicy(ocp, PolicyMode.Traj), new TruncatedGaussianExploration(0.2, double.PositiveInfinity));
+        using var other = new RolloutWorker(new DampedCartSystem(), new OptimizationPolicy(ocp, PolicyMode.Traj), new TruncatedGaussianExploration(0.2, double.PositiveInfinity));
         Assert.That(() => new Trainer(options, new SequentialRolloutExecutor(other), ocp.InitialParameters()),
             Throws.ArgumentException.With.Message.Contains("Step mode"));
     }
