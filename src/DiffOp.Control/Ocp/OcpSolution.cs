@@ -17,8 +17,10 @@ namespace DiffOp.Control.Ocp;
 /// </remarks>
 public sealed class OcpSolution
 {
-    internal OcpSolution(Ocp ocp, NlpSolution nlp, double[] theta, double[] context, double[] initialState, ActiveSet activeSet)
+    internal OcpSolution(Ocp ocp, NlpSolution nlp, double[] theta, double[] context, double[] initialState, ActiveSet activeSet,
+        OcpSolveMethod method = OcpSolveMethod.Ipopt)
     {
+        Method = method;
         Ocp = ocp;
         Nlp = nlp;
         // Read-only views: the arrays are the solution's own, and a caller must not be able to change them by a cast.
@@ -60,16 +62,19 @@ public sealed class OcpSolution
     /// <summary>x_init used for this solve.</summary>
     public IReadOnlyList<double> InitialState { get; }
 
+    /// <summary>Which solver produced this solution.</summary>
+    public OcpSolveMethod Method { get; }
+
     /// <summary>Solver-independent status.</summary>
     public NlpStatus Status => Nlp.Status;
 
-    /// <summary>Ipopt's return code.</summary>
+    /// <summary>Ipopt's return code (for a structured QP solution, the Ipopt code of the same outcome).</summary>
     public ApplicationReturnStatus RawStatus => Nlp.RawStatus;
 
     /// <summary>True when the solve converged (to tol or the acceptable level).</summary>
     public bool IsSuccess => Nlp.IsSuccess;
 
-    /// <summary>Ipopt iterations.</summary>
+    /// <summary>Iterations of the solver that produced the solution (<see cref="Method"/>).</summary>
     public int Iterations => Nlp.Iterations;
 
     /// <summary>Wall time of the solve.</summary>
@@ -146,4 +151,13 @@ public sealed class OcpSolution
     {
         if ((uint)t > (uint)max) throw new ArgumentOutOfRangeException(name, t, $"Stage must be in 0..{max}.");
     }
+}
+
+/// <summary>The solver that produced an <see cref="OcpSolution"/>.</summary>
+public enum OcpSolveMethod
+{
+    /// <summary>Ipopt (general NLP interior-point method, through P/Invoke).</summary>
+    Ipopt,
+    /// <summary>The built-in structured interior-point QP solver (Riccati recursion over the stages).</summary>
+    StructuredQp,
 }

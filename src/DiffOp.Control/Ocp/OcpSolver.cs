@@ -1,9 +1,13 @@
+using System.Diagnostics;
 using DiffOp.Control.Nlp;
+using DiffOp.Control.Qp;
 
 namespace DiffOp.Control.Ocp;
 
 /// <summary>
-/// Solves an <see cref="Ocp"/> with Ipopt for given θ, x_init and context p. Per-solve work is numeric
+/// Solves an <see cref="Ocp"/> for given θ, x_init and context p: with the structured interior-point QP solver when
+/// the OCP is a quadratic program (<see cref="OcpSolverOptions.StructuredQp"/>), otherwise — or when that solver cannot
+/// finish — with Ipopt. Per-solve work is numeric
 /// only: the stage functions were compiled with the Ocp. An instance owns its evaluation workspaces,
 /// so use one solver per thread: a call while another thread is inside <see cref="Solve(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, OcpWarmStart?)"/>
 /// throws instead of mixing the two solves' data (Ipopt solves are serialized process-wide anyway; see
@@ -16,6 +20,7 @@ public sealed class OcpSolver : IDisposable
     private readonly IpoptSolver _ipopt;
     private readonly IpoptSolver? _general;
     private IpoptSession? _session, _generalSession;
+    private readonly StructuredQpSolver? _qp;
 
     /// <summary>Ipopt options added for a QP (<see cref="OcpSolverOptions.QuadraticProgramSettings"/>).</summary>
     private static readonly (string Key, string Value)[] QuadraticProgramOptions =
@@ -28,6 +33,8 @@ public sealed class OcpSolver : IDisposable
         Options = options ?? new OcpSolverOptions();
         Options.Validate();
         _nlp = new OcpNlp(ocp);
+        if (Options.StructuredQp && ocp.IsQuadraticProgram)
+            _qp = new StructuredQpSolver(ocp, Options.EffectiveStructuredQpTolerance, Options.StructuredQpMaxIterations);
         UsesQuadraticProgramSettings = Options.QuadraticProgramSettings && ocp.IsQuadraticProgram;
         if (UsesQuadraticProgramSettings)
         {
@@ -44,6 +51,12 @@ public sealed class OcpSolver : IDisposable
 
     /// <summary>True when solves use the QP settings (<see cref="OcpSolverOptions.QuadraticProgramSettings"/> and a QP).</summary>
     public bool UsesQuadraticProgramSettings { get; }
+
+    /// <summary>True when solves go to the structured QP solver first (<see cref="OcpSolverOptions.StructuredQp"/> and a QP).</summary>
+    public bool UsesStructuredQp => _qp is not null;
+
+    /// <summary>Solves the structured QP solver could not finish and Ipopt solved instead.</summary>
+    public int StructuredQpFallbacks { get; private set; }
 
     /// <summary>Solves that failed with the QP settings and were solved again with the general ones.</summary>
     public int GeneralSettingsRetries { get; private set; }
@@ -88,6 +101,19 @@ public sealed class OcpSolver : IDisposable
         CheckVector(initialState, Ocp.StateCount, nameof(initialState), "x_init");
         CheckVector(context, Ocp.ContextCount, nameof(context), "the context p");
 
+        if (_qp is not null)
+        {
+            var clock = Stopwatch.StartNew();
+            var outcome = _qp.Solve(theta, context, initialState, warmStart is null ? default : warmStart.Start.X);
+            if (outcome == QpOutcome.Solved)
+            {
+                var qp = _qp.ToNlpSolution(outcome, clock.Elapsed);
+                return new OcpSolution(Ocp, qp, theta.ToArray(), context.ToArray(), initialState.ToArray(),
+                    ActiveSetDetector.Detect(Ocp, qp, Options), OcpSolveMethod.StructuredQp);
+            }
+            StructuredQpFallbacks++;
+        }
+
         _nlp.SetData(theta, context, initialState);
         NlpStartPoint start;
         if (warmStart is null)
@@ -114,7 +140,7 @@ public sealed class OcpSolver : IDisposable
             nlp = _generalSession.Solve(start);
         }
         var active = ActiveSetDetector.Detect(Ocp, nlp, Options);
-        return new OcpSolution(Ocp, nlp, theta.ToArray(), context.ToArray(), initialState.ToArray(), active);
+        return new OcpSolution(Ocp, nlp, theta.ToArray(), context.ToArray(), initialState.ToArray(), active, OcpSolveMethod.Ipopt);
     }
 
     /// <summary>Frees the native Ipopt problem.</summary>

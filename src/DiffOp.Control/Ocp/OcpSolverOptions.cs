@@ -36,6 +36,28 @@ public sealed record OcpSolverOptions
     /// </summary>
     public bool QuadraticProgramSettings { get; init; } = true;
 
+    /// <summary>
+    /// When the OCP is a quadratic program, solve it with the built-in structured interior-point QP solver (Mehrotra's
+    /// predictor–corrector with a Riccati recursion over the stages; docs/solvers.md) instead of Ipopt. A solve it cannot
+    /// finish — a θ at which the QP is not strictly convex, an infeasible problem, the iteration limit — falls back to Ipopt,
+    /// so the answer never depends on it; <see cref="OcpSolution.Method"/> says which solver produced a solution.
+    /// Default true.
+    /// </summary>
+    public bool StructuredQp { get; init; } = true;
+
+    /// <summary>
+    /// Convergence tolerance of the structured QP solver on its scaled residuals and on the mean complementarity μ. Null
+    /// (the default): a tenth of <see cref="IpoptOptions.Tolerance"/> (1e-9 with the default 1e-8), where Ipopt's own final
+    /// barrier parameter typically ends, so that one setting tightens both solvers.
+    /// </summary>
+    public double? StructuredQpTolerance { get; init; }
+
+    /// <summary>The structured QP solver's tolerance in effect (<see cref="StructuredQpTolerance"/> or its default).</summary>
+    public double EffectiveStructuredQpTolerance => StructuredQpTolerance ?? 0.1 * Ipopt.Tolerance;
+
+    /// <summary>Iteration limit of the structured QP solver (then Ipopt takes over). Default 100.</summary>
+    public int StructuredQpMaxIterations { get; init; } = 100;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -49,5 +71,9 @@ public sealed record OcpSolverOptions
             throw new ArgumentException($"ActiveMultiplierToSlackRatio must be finite and ≥ 1, got {ActiveMultiplierToSlackRatio}.", nameof(ActiveMultiplierToSlackRatio));
         if (!(WeakActivityTolerance > 0) || !double.IsFinite(WeakActivityTolerance))
             throw new ArgumentException($"WeakActivityTolerance must be positive and finite, got {WeakActivityTolerance}.", nameof(WeakActivityTolerance));
+        if (StructuredQpTolerance is { } qpTolerance && (!(qpTolerance > 0) || !(qpTolerance < 1)))
+            throw new ArgumentException($"StructuredQpTolerance must be in (0, 1), got {StructuredQpTolerance}.", nameof(StructuredQpTolerance));
+        if (StructuredQpMaxIterations < 1)
+            throw new ArgumentException($"StructuredQpMaxIterations must be at least 1, got {StructuredQpMaxIterations}.", nameof(StructuredQpMaxIterations));
     }
 }

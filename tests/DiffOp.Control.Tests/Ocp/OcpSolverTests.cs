@@ -125,7 +125,8 @@ public class OcpSolverTests
         var ocp = LqrSamples.BoxLqr(8);
         // At tol 1e-8 a cold solve stops ~3e-7 from the optimum next to active bounds (complementarity ~ tol);
         // the tighter tol makes both solves accurate enough to compare at 1e-7.
-        var solver = new OcpSolver(ocp, new OcpSolverOptions { Ipopt = new IpoptOptions { Tolerance = 1e-10 } });
+        // Ipopt's primal-dual warm start (the structured QP solver starts from the primal point only).
+        var solver = new OcpSolver(ocp, new OcpSolverOptions { Ipopt = new IpoptOptions { Tolerance = 1e-10 }, StructuredQp = false });
         var theta = ocp.InitialParameters();
         var first = solver.Solve(theta, LqrSamples.InitialState, ocp.DefaultContext());
         theta[0] *= 1.1;   // q₁ perturbed
