@@ -139,6 +139,41 @@ public sealed class OcpSolution
     /// <summary>Active and weakly active inequalities.</summary>
     public ActiveSet ActiveSet { get; }
 
+    /// <summary>
+    /// How exactly this solution satisfies the KKT conditions, recomputed from the OCP's own derivatives (independent of the
+    /// solver that produced it): the largest entry of the stationarity residual ∇J + (∂g/∂ζ)ᵀλ − z_L + z_U (Ipopt's sign),
+    /// of the equality rows (initial state and dynamics), and of the violation of inequality rows and bounds.
+    /// </summary>
+    public OcpKktResidual KktResidual()
+    {
+        var nlp = new OcpNlp(Ocp);
+        nlp.SetData(_theta, _context, InitialState.ToArray());
+        var x = Nlp.X;
+        var r = new double[nlp.VariableCount];
+        nlp.ObjectiveGradient(x, r);
+        var rows = new int[nlp.JacobianNonZeroCount];
+        var columns = new int[nlp.JacobianNonZeroCount];
+        var values = new double[nlp.JacobianNonZeroCount];
+        nlp.GetJacobianStructure(rows, columns);
+        nlp.JacobianValues(x, values);
+        for (int e = 0; e < values.Length; e++) r[columns[e]] += values[e] * Nlp.ConstraintMultipliers[rows[e]];
+        double stationarity = 0;
+        for (int j = 0; j < r.Length; j++) stationarity = Math.Max(stationarity, Math.Abs(r[j] - Nlp.LowerBoundMultipliers[j] + Nlp.UpperBoundMultipliers[j]));
+        var g = new double[nlp.ConstraintCount];
+        nlp.Constraints(x, g);
+        var xL = new double[nlp.VariableCount]; var xU = new double[nlp.VariableCount];
+        var gL = new double[nlp.ConstraintCount]; var gU = new double[nlp.ConstraintCount];
+        nlp.GetBounds(xL, xU, gL, gU);
+        double equality = 0, violation = 0;
+        for (int i = 0; i < g.Length; i++)
+        {
+            if (gL[i] == gU[i]) equality = Math.Max(equality, Math.Abs(g[i] - gU[i]));
+            else violation = Math.Max(violation, Math.Max(g[i] - gU[i], gL[i] - g[i]));
+        }
+        for (int j = 0; j < x.Length; j++) violation = Math.Max(violation, Math.Max(x[j] - xU[j], xL[j] - x[j]));
+        return new OcpKktResidual(stationarity, equality, Math.Max(0, violation));
+    }
+
     /// <summary>Throws <see cref="SolverException"/> unless the solve succeeded: a failed solution has no gradient.</summary>
     public OcpSolution EnsureSuccess() => IsSuccess
         ? this
@@ -152,6 +187,12 @@ public sealed class OcpSolution
         if ((uint)t > (uint)max) throw new ArgumentOutOfRangeException(name, t, $"Stage must be in 0..{max}.");
     }
 }
+
+/// <summary>The KKT residual of an <see cref="OcpSolution"/> (<see cref="OcpSolution.KktResidual"/>); every entry is a max-norm.</summary>
+/// <param name="Stationarity">|∇J + (∂g/∂ζ)ᵀλ − z_L + z_U|∞.</param>
+/// <param name="Equality">|x₀ − x_init|∞ and |x_{t+1} − f(x_t, u_t)|∞.</param>
+/// <param name="Violation">How far any inequality row or bound is violated (0 when all hold).</param>
+public sealed record OcpKktResidual(double Stationarity, double Equality, double Violation);
 
 /// <summary>The solver that produced an <see cref="OcpSolution"/>.</summary>
 public enum OcpSolveMethod
