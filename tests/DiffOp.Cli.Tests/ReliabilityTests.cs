@@ -232,15 +232,20 @@ public class ReliabilityTests
     [Category("Native")]
     public void Solve_WithProgress_PrintsOneLinePerIpoptIterationOnStderr_AndOnlyThen()
     {
-        var (code, output, err) = CliRunner.Run("solve", "boxlqr", "--progress", "--json");
+        var (code, output, err) = CliRunner.Run("solve", "boxlqr", "--progress", "--json", "--solver", "ipopt");
         if (code == DiffOpCli.MissingDependency) Assert.Ignore("Ipopt is not installed here.");
         Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        Assert.That(JsonDocument.Parse(output).RootElement.GetProperty("method").GetString(), Is.EqualTo("Ipopt"));
         int iterations = JsonDocument.Parse(output).RootElement.GetProperty("iterations").GetInt32();
         var lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.That(lines, Has.Length.EqualTo(iterations + 1), "iterations 0..k");
         Assert.That(lines, Has.All.StartWith("ipopt iteration"));
-        (code, _, err) = CliRunner.Run("solve", "boxlqr", "--json");
+        (code, output, err) = CliRunner.Run("solve", "boxlqr", "--json");
         Assert.That(err, Is.Empty, "stderr is not a terminal here: no progress unless asked");
+        Assert.That(JsonDocument.Parse(output).RootElement.GetProperty("method").GetString(), Is.EqualTo("StructuredQp"), "boxlqr is a convex QP");
+        (code, _, err) = CliRunner.Run("solve", "boxlqr", "--solver", "sqp");
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError), err);
+        Assert.That(err, Does.Contain("sqp"));
     }
 
     [Test]

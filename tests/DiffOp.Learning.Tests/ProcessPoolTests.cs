@@ -40,6 +40,27 @@ public class ProcessPoolTests
     }
 
     [Test]
+    public void ASlowStart_IsNotTakenForAHang_TheReplyTimeoutCountsFromReady()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Ignore("uses sh to delay the worker's start");
+        // The worker starts 3 s late (a busy machine: runtime, native libraries, compiling the OCP) while a rollout itself
+        // takes milliseconds: a 1 s reply timeout must not count the start.
+        var start = new ProcessWorkerStart("sh", ["-c", $"sleep 3; exec dotnet '{SampleAssembly}' {RolloutWorkerHost.WorkerArgument}"]);
+        using var pool = new ProcessRolloutExecutor(start, workers: 1, replyTimeout: TimeSpan.FromSeconds(1), maxRestarts: 0);
+        var theta0 = DampedCartSample.BuildPolicyOcp().InitialParameters();
+        var results = pool.Run(theta0, [new RolloutRequest(1, Explore: false)]);
+        Assert.That(results, Has.Count.EqualTo(1));
+        Assert.That(double.IsFinite(results[0].Cost), Is.True);
+        Assert.That(pool.Restarts, Is.Zero);
+
+        // …but a worker that never becomes ready is still caught, by the startup timeout.
+        var never = new ProcessWorkerStart("sh", ["-c", "sleep 30"]);
+        using var stuck = new ProcessRolloutExecutor(never, workers: 1, replyTimeout: TimeSpan.FromSeconds(1), maxRestarts: 0, startupTimeout: TimeSpan.FromSeconds(2));
+        Assert.That(() => stuck.Run(theta0, [new RolloutRequest(1, Explore: false)]),
+            Throws.InstanceOf<RolloutWorkerException>().With.Message.Contains("not ready within 2 s"));
+    }
+
+    [Test]
     public void AWorkerProgramThatIsNotAWorker_FailsWithItsErrorOutput()
     {
         // The sample started without the worker argument trains instead of answering: its replies are not results.

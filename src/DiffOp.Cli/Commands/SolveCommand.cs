@@ -16,9 +16,16 @@ internal static class SolveCommand
     {
         var common = new CommonOptions("hs071");
         var command = new Command("solve", "Solve a named problem with Ipopt and print status, objective and solution (trajectory, costates, active set for OCPs).");
-        var progress = new Option<bool>("--progress") { Description = "Print one line per Ipopt iteration on stderr (on by default when stderr is a terminal)." };
+        var progress = new Option<bool>("--progress") { Description = "Print one line per Ipopt iteration on stderr (on by default when stderr is a terminal). The structured QP solver takes well under a millisecond and prints nothing." };
+        var solver = new Option<string>("--solver")
+        {
+            Description = "auto (default: the structured QP solver for OCPs that are convex QPs, Ipopt otherwise and as fallback) or ipopt (always Ipopt).",
+            DefaultValueFactory = _ => "auto",
+        };
+        solver.AcceptOnlyFromAmong("auto", "ipopt");
         common.AddTo(command);
         command.Options.Add(progress);
+        command.Options.Add(solver);
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -27,7 +34,8 @@ internal static class SolveCommand
             var error = parse.InvocationConfiguration.Error;
             bool show = parse.GetResult(progress) is { Implicit: false } ? parse.GetValue(progress) : ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
             var ipopt = new IpoptOptions { Progress = show ? Reporter(error) : null };
-            return request.Name == "hs071" ? SolveHs071(json, output, ipopt) : SolveOcp(ProblemCatalog.Create(request), json, output, ipopt);
+            bool structured = parse.GetValue(solver) != "ipopt";
+            return request.Name == "hs071" ? SolveHs071(json, output, ipopt) : SolveOcp(ProblemCatalog.Create(request), json, output, ipopt, structured);
         }));
         return command;
     }
@@ -59,11 +67,11 @@ internal static class SolveCommand
         return solution.IsSuccess ? DiffOpCli.Success : DiffOpCli.ComputationFailed;
     }
 
-    private static int SolveOcp(OcpCase problem, bool json, TextWriter output, IpoptOptions ipopt)
+    private static int SolveOcp(OcpCase problem, bool json, TextWriter output, IpoptOptions ipopt, bool structuredQp)
     {
         var ocp = problem.Ocp;
         int horizon = ocp.Horizon;
-        using var solver = new OcpSolver(ocp, new OcpSolverOptions { Ipopt = ipopt });
+        using var solver = new OcpSolver(ocp, new OcpSolverOptions { Ipopt = ipopt, StructuredQp = structuredQp });
         var s = solver.Solve(problem.Theta, problem.InitialState, problem.Context);
         var states = Enumerable.Range(0, horizon + 1).Select(t => s.State(t).ToArray()).ToArray();
         var controls = Enumerable.Range(0, horizon).Select(t => s.Control(t).ToArray()).ToArray();
@@ -71,13 +79,14 @@ internal static class SolveCommand
         {
             JsonOutput.Write(output, new
             {
-                problem = problem.Name, status = s.RawStatus.ToString(), objective = s.Objective, states, controls,
+                problem = problem.Name, method = s.Method.ToString(), status = s.RawStatus.ToString(), objective = s.Objective, states, controls,
                 iterations = s.Iterations, solve_ms = s.SolveTime.TotalMilliseconds,
             });
             return s.IsSuccess ? DiffOpCli.Success : DiffOpCli.ComputationFailed;
         }
         output.WriteLine($"problem     {ocp}");
         output.WriteLine($"status      {s.RawStatus} ({s.Status})");
+        output.WriteLine($"solver      {(s.Method == OcpSolveMethod.StructuredQp ? "structured QP (interior point, Riccati recursion)" : "Ipopt")}");
         output.WriteLine($"objective   {s.Objective:R}");
         output.WriteLine($"iterations  {s.Iterations}, solve time {s.SolveTime.TotalMilliseconds:F2} ms");
         output.WriteLine($"active set  {s.ActiveSet}");

@@ -24,19 +24,25 @@ public sealed class ProcessRolloutExecutor : IRolloutExecutor
 {
     private readonly ProcessWorkerStart _start;
     private readonly Worker?[] _workers;
-    private readonly TimeSpan _timeout;
+    private readonly TimeSpan _timeout, _startupTimeout;
 
     /// <summary>Starts <paramref name="workers"/> worker processes.</summary>
     /// <param name="start">How to start one worker.</param>
     /// <param name="workers">Number of worker processes (≥ 1).</param>
     /// <param name="replyTimeout">Longest wait for one rollout's result before the worker counts as stuck (default 300 s).</param>
     /// <param name="maxRestarts">Replacements of one worker within one batch before giving up (default 3).</param>
-    public ProcessRolloutExecutor(ProcessWorkerStart start, int workers, TimeSpan? replyTimeout = null, int maxRestarts = 3)
+    /// <param name="startupTimeout">
+    /// Longest wait for a new worker to say it is ready (its environment and policy built) before it counts as stuck; the reply
+    /// timeout counts from then. Default: 30 s, or the reply timeout if that is longer.
+    /// </param>
+    public ProcessRolloutExecutor(ProcessWorkerStart start, int workers, TimeSpan? replyTimeout = null, int maxRestarts = 3, TimeSpan? startupTimeout = null)
     {
         _start = start ?? throw new ArgumentNullException(nameof(start));
         if (workers < 1) throw new ArgumentOutOfRangeException(nameof(workers), workers, "At least one worker process is needed.");
         _timeout = replyTimeout ?? TimeSpan.FromSeconds(300);
         if (_timeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(replyTimeout), replyTimeout, "The reply timeout must be positive.");
+        _startupTimeout = startupTimeout ?? (_timeout > TimeSpan.FromSeconds(30) ? _timeout : TimeSpan.FromSeconds(30));
+        if (_startupTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(startupTimeout), startupTimeout, "The startup timeout must be positive.");
         if (maxRestarts < 0) throw new ArgumentOutOfRangeException(nameof(maxRestarts), maxRestarts, "The number of restarts cannot be negative.");
         MaxRestarts = maxRestarts;
         _workers = new Worker?[workers];
@@ -70,7 +76,7 @@ public sealed class ProcessRolloutExecutor : IRolloutExecutor
                 while (true)
                 {
                     var worker = _workers[w] ??= Worker.Start(_start);
-                    string? reply = worker.Ask(line, _timeout, out string failure);
+                    string? reply = worker.Ask(line, _timeout, _startupTimeout, out string failure);
                     if (reply is not null)
                     {
                         results[i] = JsonSerializer.Deserialize<RolloutResult>(reply, WorkerProtocol.Json)
@@ -112,6 +118,7 @@ public sealed class ProcessRolloutExecutor : IRolloutExecutor
     {
         private readonly Process _process;
         private readonly System.Text.StringBuilder _stderr = new();
+        private bool _ready;
 
         private Worker(Process process) => _process = process;
 
@@ -133,11 +140,29 @@ public sealed class ProcessRolloutExecutor : IRolloutExecutor
             return worker;
         }
 
-        /// <summary>Sends one request and waits for its reply; null (and why) when the worker died or did not answer in time.</summary>
-        public string? Ask(string request, TimeSpan timeout, out string failure)
+        /// <summary>
+        /// Waits for the ready line (first call only), sends one request and waits for its reply; null (and why) when the
+        /// worker died or did not answer in time.
+        /// </summary>
+        public string? Ask(string request, TimeSpan timeout, TimeSpan startupTimeout, out string failure)
         {
             try
             {
+                if (!_ready)
+                {
+                    var first = _process.StandardOutput.ReadLineAsync();
+                    if (!first.Wait(startupTimeout))
+                    {
+                        failure = $"not ready within {startupTimeout.TotalSeconds:G4} s of its start";
+                        return null;
+                    }
+                    if (first.Result != WorkerProtocol.ReadyLine)
+                    {
+                        failure = first.Result is null ? "the process ended before it was ready" : $"its first line was not the ready line: {Truncate(first.Result)}";
+                        return null;
+                    }
+                    _ready = true;
+                }
                 _process.StandardInput.WriteLine(request);
                 _process.StandardInput.Flush();
                 var read = _process.StandardOutput.ReadLineAsync();
@@ -155,6 +180,8 @@ public sealed class ProcessRolloutExecutor : IRolloutExecutor
                 return null;
             }
         }
+
+        private static string Truncate(string line) => line.Length <= 200 ? line : line[..200] + "…";
 
         /// <summary>Kills the process and returns the tail of its error output.</summary>
         public string Stop()

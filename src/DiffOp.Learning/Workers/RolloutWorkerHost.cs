@@ -29,7 +29,10 @@ public static class RolloutWorkerHost
     /// <summary>Serves requests from stdin to stdout with the worker <paramref name="createWorker"/> builds; returns 0 at end of input.</summary>
     public static int Serve(Func<RolloutWorker> createWorker) => Serve(createWorker, Console.In, Console.Out);
 
-    /// <summary>Serves requests from <paramref name="input"/> to <paramref name="output"/>, one JSON line each; returns 0 at end of input.</summary>
+    /// <summary>
+    /// Serves requests from <paramref name="input"/> to <paramref name="output"/>, one JSON line each, after a first line that
+    /// says the worker is ready; returns 0 at end of input.
+    /// </summary>
     /// <exception cref="InvalidDataException">A request line is not a valid request.</exception>
     public static int Serve(Func<RolloutWorker> createWorker, TextReader input, TextWriter output)
     {
@@ -37,6 +40,8 @@ public static class RolloutWorkerHost
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         using var worker = createWorker() ?? throw new InvalidOperationException("createWorker returned null.");
+        output.WriteLine(WorkerProtocol.ReadyLine);
+        output.Flush();
         string? line;
         while ((line = input.ReadLine()) is not null)
         {

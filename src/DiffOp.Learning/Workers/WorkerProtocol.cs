@@ -15,6 +15,12 @@ internal sealed record WorkerRequest(double[] Theta, int Seed, bool Explore, int
 /// <summary>The line protocol between <see cref="ProcessRolloutExecutor"/> and <see cref="RolloutWorkerHost"/>: one JSON object per line.</summary>
 internal static class WorkerProtocol
 {
+    /// <summary>
+    /// The first line a worker writes, once its environment and policy are built: the reply timeout of requests counts from
+    /// then, so that a slow start (runtime, native libraries, compiling the OCP) on a busy machine is not taken for a hang.
+    /// </summary>
+    public const string ReadyLine = "{\"ready\":true}";
+
     /// <summary>Compact JSON; NaN and ±∞ allowed (a dropped rollout's cost is NaN); enums by name.</summary>
     public static readonly JsonSerializerOptions Json = new()
     {
