@@ -182,4 +182,36 @@ public class StructuredQpTests
         Assert.That(report.MaxRelativeErrorVsFiniteDifferences, Is.LessThan(1e-6), report.ToString());
         Assert.That(report.MaxRelativeErrorDenseVsStructured, Is.LessThan(1e-9), report.ToString());
     }
+
+    [Test]
+    public void SolversOnSeveralThreads_GiveBitForBitTheSerialAnswers()
+    {
+        // The structured solver needs no process-wide lock (unlike Ipopt): one OcpSolver per thread, all at once.
+        var ocp = Constrained(12);
+        const int perThread = 200, threads = 4;
+        var rng = new Random(7);
+        var starts = Enumerable.Range(0, threads * perThread).Select(_ => new[] { rng.NextDouble() - 0.5, rng.NextDouble() - 0.5 }).ToArray();
+        double[][] serial;
+        using (var one = new OcpSolver(ocp))
+            serial = starts.Select(x => one.Solve(x).EnsureSuccess().Trajectory.ToArray()).ToArray();
+
+        var parallel = new double[starts.Length][];
+        var methods = new OcpSolveMethod[starts.Length];
+        var workers = Enumerable.Range(0, threads).Select(k => new Thread(() =>
+        {
+            using var own = new OcpSolver(ocp);
+            for (int i = k; i < starts.Length; i += threads)
+            {
+                var s = own.Solve(starts[i]);
+                parallel[i] = s.Trajectory.ToArray();
+                methods[i] = s.Method;
+            }
+        })).ToArray();
+        foreach (var w in workers) w.Start();
+        foreach (var w in workers) Assert.That(w.Join(TimeSpan.FromMinutes(2)), Is.True, "a solver thread did not finish");
+
+        Assert.That(methods, Has.All.EqualTo(OcpSolveMethod.StructuredQp));
+        for (int i = 0; i < starts.Length; i++)
+            Assert.That(parallel[i], Is.EqualTo(serial[i]), $"solve {i}: the thread's answer differs from the serial one");
+    }
 }
