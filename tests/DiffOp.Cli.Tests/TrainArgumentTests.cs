@@ -23,6 +23,7 @@ public class TrainArgumentTests
     [TestCase(new[] { "--rollouts", "5" }, "--antithetic false")]
     [TestCase(new[] { "--exploration", "tangent", "--beta", "0.01" }, "--beta inf")]
     [TestCase(new[] { "--recipe", "fastest" }, "fastest")]
+    [TestCase(new[] { "--optimizer", "natural", "--log-scale" }, "--log-scale")]
     public void Train_BadNumbers_AreUsageErrors(string[] extra, string named)
     {
         var (code, err) = Run(["train", "cartpole", "--out", Out(), .. extra]);
@@ -69,6 +70,10 @@ public class TrainArgumentTests
         Assert.That(overridden.GetProperty("sigma").GetDouble(), Is.EqualTo(0.3));
         Assert.That(overridden.GetProperty("optimizer").GetString(), Is.EqualTo("Adam"));
         Assert.That(overridden.GetProperty("beta").GetDouble(), Is.EqualTo(0.01), "the rest still from the recipe");
+
+        Assert.That(recommended.GetProperty("log_scale").GetBoolean(), Is.False);
+        var logScale = Config("--log-scale");
+        Assert.That(logScale.GetProperty("log_scale").GetBoolean(), Is.True, "config.json records the log-scale updates");
     }
 
     [Test]

@@ -39,6 +39,7 @@ internal static class TrainCommand
         var exploration = new Option<string>("--exploration") { Description = "full: noise on every action (the paper's); tangent: Gaussian noise only along the directions θ can move the plan (needs --beta inf)." };
         exploration.AcceptOnlyFromAmong("full", "tangent");
         var trustRadius = new Option<double?>("--trust-radius") { Description = "Natural gradient: the largest RMS change of a planned action per update (controls' units). Trust-region: the initial radius (default σ)." };
+        var logScale = new Option<bool>("--log-scale") { Description = "sgd/adam: update the entries with a lower bound ≥ 0 (cost weights, masses) in log scale, so η is a relative change (--log-scale false turns it off)." };
         var clip = new Option<double?>("--clip") { Description = "Clip ‖ĝ‖ to this norm (off by default)." };
         var sharedStart = new Option<bool>("--shared-start") { Description = "The rollouts of one iteration share their initial state and differ only in noise (pairs well with --estimator baseline; on in the default recipe, --shared-start false turns it off)." };
         var recipe = new Option<string>("--recipe") { Description = "default: the recommended settings (docs/training.md); paper: the paper's (σ = 1, β = 0.01, SGD η = 0.1, REINFORCE). Options given explicitly override the recipe.", DefaultValueFactory = _ => "default" };
@@ -57,7 +58,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a policy's parameters θ with DiffOP (policy gradient through the OCP's implicit derivative).")
         {
-            environment, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, clip, sharedStart, evalEpisodes, evalEvery, seed, workers, set, theta, output, resume, quiet, jsonLines,
+            environment, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, seed, workers, set, theta, output, resume, quiet, jsonLines,
         };
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
@@ -71,7 +72,7 @@ internal static class TrainCommand
                     Symbol[] fixedByTheRun =
                     [
                         environment, recipe, mode, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule,
-                        exploration, clip, sharedStart, evalEpisodes, evalEvery, seed, set, theta, output,
+                        exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, seed, set, theta, output,
                     ];
                     var conflict = fixedByTheRun.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
                     if (conflict is not null)
@@ -107,6 +108,9 @@ internal static class TrainCommand
                             : parse.GetResult(optimizer) is { Implicit: false } && ParseOptimizer(parse.GetValue(optimizer)!) == OptimizerKind.TrustRegion
                                 ? LearningRateSchedule.Constant   // the radius is the trust-region rule's step control
                                 : baseOptions.Schedule,
+                        LogScale = parse.GetResult(logScale) is { Implicit: false }
+                            ? parse.GetValue(logScale)
+                            : baseOptions.LogScalePositiveParameters && (parse.GetResult(optimizer) is not { Implicit: false } || ParseOptimizer(parse.GetValue(optimizer)!) is OptimizerKind.Adam or OptimizerKind.Sgd),
                         GradientClip = parse.GetValue(clip), SharedStart = Pick(sharedStart, baseOptions.SharedInitialState),
                         EvaluationEpisodes = parse.GetValue(evalEpisodes),
                         EvaluateEvery = parse.GetValue(evalEvery) ?? DefaultEvaluationPeriod(parse.GetValue(evalEpisodes), Pick(rollouts, baseOptions.Rollouts)),

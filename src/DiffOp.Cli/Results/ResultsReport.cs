@@ -209,7 +209,15 @@ internal static class ResultsReport
                       "RLMPC-DPG −6.11 / −0.10, RLMPC-TD −4.62 / −0.07, DiffOP Traj −6.80 / −0.11, PDP (offline) −5.86 / −0.09, Stable-DDPG −5.61 / −0.09, " +
                       "TASRL −6.76 / −0.11.");
         md.AppendLine();
+        md.AppendLine(CeilingNote);
+        md.AppendLine();
     }
+
+    /// <summary>What the policy class and any controller can reach on scenarios 0..499 (measured once; docs/training.md says how).</summary>
+    public const string CeilingNote =
+        "How far this policy class goes: the best θ found by direct search (CMA-ES over log C_v and A on scenarios 0..99, about " +
+        "3,900 evaluations of the deterministic policy) scores −6.836 / −0.1089 on scenarios 0..499, in Step and Traj mode alike; no controller " +
+        "can beat −6.851 / −0.109 (each scenario's best reactive power held from the first step). See docs/training.md.";
 
     private static void Scaling(StringBuilder md, ResultsData data)
     {

@@ -192,6 +192,7 @@ internal sealed record RunSettings(string Recipe, double Sigma, double LearningR
         return c.Recipe == Recipe && c.Sigma == expected.Sigma && c.Beta.Equals(expected.Beta) && c.LearningRate == expected.LearningRate &&
                c.Optimizer == expected.Optimizer && c.Estimator == expected.Estimator && c.SharedStart == expected.SharedInitialState &&
                c.Antithetic == expected.Antithetic && c.TangentExploration == expected.TangentExploration && c.Schedule == expected.Schedule &&
+               c.LogScale == expected.LogScalePositiveParameters &&
                c.Rollouts == Rollouts && c.EvaluationEpisodes == EvaluationEpisodes && c.EvaluateEvery == EvaluateEvery &&
                c.GradientClip is null && c.InitialTheta == "init" && c.Settings.Length == 0;
     }

@@ -35,6 +35,7 @@ internal sealed record RunConfig
     [JsonPropertyName("damping")] public double Damping { get; init; } = DiffOp.Learning.Optimizers.ParameterOptimizer.DefaultDamping;
     [JsonPropertyName("trust_radius")] public double? TrustRadius { get; init; }
     [JsonPropertyName("tangent_exploration")] public bool TangentExploration { get; init; }
+    [JsonPropertyName("log_scale")] public bool LogScale { get; init; }
     [JsonPropertyName("schedule")] public LearningRateSchedule Schedule { get; init; }
     [JsonPropertyName("seed")] public required int Seed { get; init; }
     [JsonPropertyName("initial_theta")] public required string InitialTheta { get; init; }
@@ -53,6 +54,7 @@ internal sealed record RunConfig
         Optimizer = Optimizer, Estimator = Estimator, GradientClipNorm = GradientClip, SharedInitialState = SharedStart, Seed = Seed,
         EvaluationEpisodes = EvaluationEpisodes, EvaluateEvery = EvaluateEvery, Antithetic = Antithetic,
         NormalizeTruncatedScore = NormalizeTruncation, Damping = Damping, TrustRadius = TrustRadius, Schedule = Schedule, TangentExploration = TangentExploration,
+        LogScalePositiveParameters = LogScale,
     };
 
     public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));

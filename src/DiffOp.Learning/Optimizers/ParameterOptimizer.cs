@@ -42,9 +42,29 @@ public sealed partial class ParameterOptimizer
     private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8, SensitivityFloor = 0.01;
 
     /// <summary>Creates an optimizer for d parameters.</summary>
+    /// <param name="kind">The update rule.</param>
+    /// <param name="learningRate">η.</param>
+    /// <param name="parameterCount">d.</param>
+    /// <param name="gradientClipNorm">Optional clipping of ĝ's norm (of the log-scale gradient where <paramref name="logScale"/> says so).</param>
+    /// <param name="damping">λ of the natural gradient's damped metric.</param>
+    /// <param name="trustRadius">ε of the natural gradient, Δ₀ of the trust-region rule.</param>
+    /// <param name="logScale">
+    /// Optional, length d: entries updated in log scale (<see cref="LogScale"/>). Only for <see cref="OptimizerKind.Sgd"/>
+    /// and <see cref="OptimizerKind.Adam"/>; the metric-based rules are invariant to rescaling θ already.
+    /// </param>
     public ParameterOptimizer(OptimizerKind kind, double learningRate, int parameterCount, double? gradientClipNorm = null,
-        double damping = DefaultDamping, double? trustRadius = null)
+        double damping = DefaultDamping, double? trustRadius = null, IReadOnlyList<bool>? logScale = null)
     {
+        if (logScale is not null)
+        {
+            if (logScale.Count != parameterCount)
+                throw new ArgumentException($"The log-scale mask has {logScale.Count} entries; θ has {parameterCount}.", nameof(logScale));
+            if (kind is not (OptimizerKind.Sgd or OptimizerKind.Adam) && logScale.Contains(true))
+                throw new ArgumentException(
+                    $"Log-scale updates are for the sgd and adam rules; {kind} measures its steps by the change of the planned actions, which is invariant to rescaling θ already.",
+                    nameof(logScale));
+            LogScale = logScale.ToArray();
+        }
         if (!(damping > 0) || !double.IsFinite(damping))
             throw new ArgumentOutOfRangeException(nameof(damping), damping, "The natural gradient's damping λ must be positive and finite (e.g. 1).");
         if (trustRadius is { } radius && (!(radius > 0) || !double.IsFinite(radius)))
@@ -69,6 +89,17 @@ public sealed partial class ParameterOptimizer
 
     /// <summary>The rule.</summary>
     public OptimizerKind Kind { get; }
+
+    /// <summary>
+    /// Entries updated in log scale (null: none). For such an entry with θ_i &gt; 0 the rule runs on φ_i = ln θ_i: its
+    /// gradient is θ_i·ĝ_i and the update θ_i ← θ_i·exp(−Δφ_i) is a relative change, so η means "a fraction of the
+    /// value" whether θ_i is 10⁻² or 10⁴, and θ_i stays positive. Meant for scale parameters — cost weights, masses,
+    /// lengths — whose useful values span orders of magnitude (the voltage task's C_v: 1 at the start, 10²–10⁶ where the
+    /// policy is good). An entry at θ_i ≤ 0 takes the ordinary step.
+    /// </summary>
+    public IReadOnlyList<bool>? LogScale { get; }
+
+    private bool InLogScale(int i, double value) => LogScale is { } mask && mask[i] && value > 0;
     /// <summary>η.</summary>
     public double LearningRate { get; }
 
@@ -149,7 +180,10 @@ public sealed partial class ParameterOptimizer
                 throw new ArgumentException($"The metric has {metric.Length} entries; θ has {theta.Length}, so d² = {theta.Length * theta.Length} are needed.", nameof(metric));
             if (Kind == OptimizerKind.Natural) return TryNaturalStep(theta, gradient, metric);
         }
-        double norm = Norm(gradient);
+        // In log scale the rule sees ∂C/∂ln θ_i = θ_i·∂C/∂θ_i (also for the clipping norm).
+        var work = new double[theta.Length];
+        for (int i = 0; i < theta.Length; i++) work[i] = InLogScale(i, theta[i]) ? theta[i] * gradient[i] : gradient[i];
+        double norm = Norm(work);
         if (!double.IsFinite(norm)) return false;
         double scale = GradientClipNorm is { } clip && norm > clip ? clip / norm : 1.0;
         var next = new double[theta.Length];
@@ -159,8 +193,8 @@ public sealed partial class ParameterOptimizer
         int t = StepCount + 1;
         for (int i = 0; i < theta.Length; i++)
         {
-            double g = gradient[i] * scale;
-            if (Kind == OptimizerKind.Sgd) next[i] = theta[i] - EffectiveRate * g;
+            double g = work[i] * scale;
+            if (Kind == OptimizerKind.Sgd) next[i] = Apply(i, theta[i], EffectiveRate * g);
             else
             {
                 m[i] = Beta1 * m[i] + (1 - Beta1) * g;
@@ -174,7 +208,7 @@ public sealed partial class ParameterOptimizer
                     sensitivity = Math.Max(sensitivity, SensitivityFloor * reference[i]);
                     unit = sensitivity > 0 ? 1.0 / sensitivity : 0.0;   // an entry that never moved an action is left alone
                 }
-                next[i] = theta[i] - EffectiveRate * unit * mHat / (Math.Sqrt(vHat) + Epsilon);
+                next[i] = Apply(i, theta[i], EffectiveRate * unit * mHat / (Math.Sqrt(vHat) + Epsilon));
             }
             if (!double.IsFinite(next[i])) return false;
         }
@@ -185,6 +219,9 @@ public sealed partial class ParameterOptimizer
         StepCount = t;
         return true;
     }
+
+    /// <summary>θ_i after a descent step of size <paramref name="step"/>: θ_i − step, or θ_i·exp(−step) in log scale.</summary>
+    private double Apply(int i, double value, double step) => InLogScale(i, value) ? value * Math.Exp(-step) : value - step;
 
     private bool TryNaturalStep(Span<double> theta, ReadOnlySpan<double> gradient, ReadOnlySpan<double> metric)
     {

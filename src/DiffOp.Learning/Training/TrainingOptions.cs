@@ -99,6 +99,21 @@ public sealed record TrainingOptions
     /// </summary>
     public double? TrustRadius { get; init; }
 
+    /// <summary>
+    /// Update the entries whose lower bound (<see cref="ParameterLowerBounds"/>) is ≥ 0 in log scale
+    /// (<see cref="ParameterOptimizer.LogScale"/>): the rule runs on ln θ_i, so η is a relative change of a cost weight or
+    /// a mass whatever its magnitude. With Adam's steps of about η per iteration, a weight that must grow from 1 to 10³
+    /// needs about ln(10³)/η iterations in log scale and 10³/η in linear scale. Sgd and Adam only; ignored for entries
+    /// without a lower bound ≥ 0.
+    /// </summary>
+    public bool LogScalePositiveParameters { get; init; }
+
+    /// <summary>The log-scale mask <see cref="CreateOptimizer"/> uses: entry i when <see cref="LogScalePositiveParameters"/> and its lower bound is ≥ 0.</summary>
+    public bool[]? LogScaleMask(int parameterCount) =>
+        LogScalePositiveParameters && ParameterLowerBounds is { } bounds
+            ? Enumerable.Range(0, parameterCount).Select(i => i < bounds.Count && bounds[i] >= 0).ToArray()
+            : null;
+
     /// <summary>How η changes over the <see cref="Iterations"/> of the run.</summary>
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
 
@@ -141,7 +156,7 @@ public sealed record TrainingOptions
     /// <remarks>The trust-region rule starts with Δ₀ = <see cref="TrustRadius"/>, or σ when it is not set.</remarks>
     public ParameterOptimizer CreateOptimizer(int parameterCount) =>
         new(Optimizer, LearningRate, parameterCount, GradientClipNorm, Damping,
-            Optimizer == OptimizerKind.TrustRegion ? TrustRadius ?? Sigma : TrustRadius);
+            Optimizer == OptimizerKind.TrustRegion ? TrustRadius ?? Sigma : TrustRadius, LogScaleMask(parameterCount));
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
@@ -157,6 +172,10 @@ public sealed record TrainingOptions
             throw new ArgumentException($"Tangent-space exploration draws untruncated Gaussian noise: set Beta to ∞ (--beta inf), got {Beta}.", nameof(Beta));
         if (Antithetic && Rollouts % 2 != 0)
             throw new ArgumentException($"Antithetic sampling pairs the rollouts, so Rollouts must be even, got {Rollouts}.", nameof(Rollouts));
+        if (LogScalePositiveParameters && Optimizer is not (OptimizerKind.Sgd or OptimizerKind.Adam))
+            throw new ArgumentException(
+                $"Log-scale updates (LogScalePositiveParameters, --log-scale) are for the sgd and adam rules; {Optimizer} is invariant to rescaling θ already: turn one of them off.",
+                nameof(LogScalePositiveParameters));
         if (!(Damping > 0) || !double.IsFinite(Damping))
             throw new ArgumentException($"Damping must be positive and finite (e.g. 1), got {Damping}.", nameof(Damping));
         if (TrustRadius is { } radius && (!(radius > 0) || !double.IsFinite(radius)))
