@@ -7,7 +7,7 @@
          there is no package to install automatically on Windows)
   build  dotnet build in Release
   test   setup, native smoke test when cmake and Ipopt headers are available (set IPOPT_DIR), then dotnet test
-  demo   setup, build, solve HS071, train the voltage policy (default recipe, 200 iterations) and evaluate it
+  demo   setup, build, solve HS071, train the voltage policy (default recipe, 1,000 iterations), evaluate it and draw its pictures
   bench  regenerate docs/RESULTS.md with 'diffop results' (--quick: a short smoke run)
   bench-suite  BenchmarkDotNet (extra arguments pass through)
   soak   20,000 voltage solves (memory flat?), then 20 rounds of worker and trainer fault injection (Linux only: /proc)
@@ -53,8 +53,9 @@ switch ($Command) {
     $cli = "src/DiffOp.Cli/bin/$Config/net10.0/diffop.dll"
     dotnet $cli solve hs071 --json
     if (Test-Path runs/demo-voltage-traj) { Remove-Item -Recurse -Force runs/demo-voltage-traj }
-    dotnet $cli train voltage --mode traj --iterations 200 --workers 2 --seed 0 --out runs/demo-voltage-traj
+    dotnet $cli train voltage --mode traj --iterations 1000 --workers 2 --seed 0 --out runs/demo-voltage-traj
     dotnet $cli evaluate runs/demo-voltage-traj --scenarios 100
+    dotnet $cli plot --run runs/demo-voltage-traj
     exit $LASTEXITCODE
   }
   'bench' { Invoke-Setup; Invoke-Build; dotnet "src/DiffOp.Cli/bin/$Config/net10.0/diffop.dll" results @Rest; exit $LASTEXITCODE }

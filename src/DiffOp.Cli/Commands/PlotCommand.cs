@@ -21,9 +21,14 @@ internal static class PlotCommand
 
     public static Command Create()
     {
-        var environment = new Argument<string>("environment") { Description = "The environment: " + string.Join(", ", EnvironmentCatalog.Names) + "." };
+        var environment = new Argument<string?>("environment")
+        {
+            Description = "The environment: " + string.Join(", ", EnvironmentCatalog.Names) + " (not with --run).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         environment.AcceptOnlyFromAmong([.. EnvironmentCatalog.Names]);
-        var output = new Option<string>("--out") { Description = "The PNG file to write.", Required = true };
+        var output = new Option<string?>("--out") { Description = "The PNG file to write; with --run, the folder for the pictures (default: the run folder)." };
+        var run = new Option<DirectoryInfo?>("--run") { Description = "Draw a run folder's pictures: learning curve, θ over iterations, initial vs trained closed-loop episodes." };
         var set = new Option<string[]>("--set")
         {
             Description = "Override an environment setting, key=value (repeatable; the keys of docs/environments.md).",
@@ -32,17 +37,30 @@ internal static class PlotCommand
         var theta = new Option<string>("--theta") { Description = "Policy parameters: 'true' (default) or 'init' (training start).", DefaultValueFactory = _ => "true" };
         theta.AcceptOnlyFromAmong("true", "init");
 
-        var command = new Command("plot", "Draw a rollout of the Step-mode policy on the true system (state and control curves) as a PNG.");
+        var command = new Command("plot", "Draw a rollout of the Step-mode policy on the true system (state and control curves) as a PNG, or with --run the pictures of a training run.");
         command.Arguments.Add(environment);
         command.Options.Add(output);
         command.Options.Add(set);
         command.Options.Add(theta);
+        command.Options.Add(run);
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
             var stdout = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(run) is { } runDir)
             {
-                string name = parse.GetRequiredValue(environment).ToLowerInvariant();
-                string path = parse.GetRequiredValue(output);
+                if (parse.GetValue(environment) is { } named)
+                    throw new ArgumentException($"--run draws the run's own environment: drop '{named}' (or drop --run to plot {named} with --theta).");
+                if (parse.GetResult(set) is { Implicit: false } || parse.GetResult(theta) is { Implicit: false })
+                    throw new ArgumentException("--run draws the run as config.json and params.json describe it: drop --set and --theta.");
+                if (!runDir.Exists) throw new ArgumentException($"The run folder {runDir.FullName} does not exist: pass a folder written by 'diffop train --out'.");
+                string outDir = parse.GetValue(output) ?? runDir.FullName;
+                foreach (var picture in RunPlots.Write(runDir.FullName, outDir))
+                    stdout.WriteLine($"{picture.Path}: {picture.Shows}");
+                return DiffOpCli.Success;
+            }
+            {
+                string name = (parse.GetValue(environment) ?? throw new ArgumentException("Name the environment to plot (or pass --run RUN).")).ToLowerInvariant();
+                string path = parse.GetValue(output) ?? throw new ArgumentException("--out FILE.png is required (where to write the picture).");
                 string[] overrides = parse.GetValue(set) ?? [];
                 bool trueTheta = parse.GetValue(theta) != "init";
                 var model = EnvironmentCatalog.CreatePolicyModel(name, overrides);
@@ -62,23 +80,31 @@ internal static class PlotCommand
     }
 
     /// <summary>One closed-loop episode: states x_0..x_K, controls u_0..u_{K−1}, the true costs.</summary>
-    private sealed record Rollout(List<double[]> States, List<double[]> Controls, double TotalCost, int FailedSolves, bool SimulatorFailed, double? TimeStep);
+    internal sealed record Rollout(List<double[]> States, List<double[]> Controls, double TotalCost, int FailedSolves, bool SimulatorFailed, double? TimeStep);
 
-    private static Rollout Roll(IPolicyModel model, IEnvironment simulator, double[] theta)
+    private static Rollout Roll(IPolicyModel model, IEnvironment simulator, double[] theta) =>
+        Roll(model, simulator, theta, DiffOp.Learning.Policies.PolicyMode.Step, model.StepHorizon, seed: 0);
+
+    /// <summary>
+    /// The deterministic policy (u = u*, in <paramref name="mode"/> with horizon <paramref name="horizon"/>) as a feedback law on the
+    /// true system for one episode, as evaluation runs it (warm starts, the fallback on a failed solve). The start: the
+    /// model's initial state number <paramref name="seed"/> for the control tasks, the simulator's reset with that seed otherwise
+    /// (voltage: scenario <paramref name="seed"/>).
+    /// </summary>
+    internal static Rollout Roll(IPolicyModel model, IEnvironment simulator, double[] theta, DiffOp.Learning.Policies.PolicyMode mode, int horizon, int seed)
     {
-        var ocp = ProblemLimits.Build(model, model.StepHorizon, theta);
-        // The deterministic Step-mode policy as a feedback law, as evaluation runs it (warm starts, the fallback on a failed solve).
-        using var policy = new DiffOp.Learning.Policies.FeedbackPolicy(ocp, DiffOp.Learning.Policies.PolicyMode.Step, theta);
+        var ocp = ProblemLimits.Build(model, horizon, theta);
+        using var policy = new DiffOp.Learning.Policies.FeedbackPolicy(ocp, mode, theta);
         var x = new double[simulator.StateCount];
         double? timeStep = null;
         if (simulator is IControlTaskEnvironment task)
         {
-            task.Reset(model.InitialStates[0].ToArray(), x);
+            task.Reset(model.InitialStates[seed % model.InitialStates.Count].ToArray(), x);
             timeStep = task.Settings.TimeStep;
         }
         else
         {
-            simulator.Reset(0, x);   // voltage: scenario 0 = the model's first initial state
+            simulator.Reset(seed, x);
         }
 
         var states = new List<double[]> { (double[])x.Clone() };
@@ -108,12 +134,12 @@ internal static class PlotCommand
     }
 
     /// <summary>A curve: a state or control component with its legend text.</summary>
-    private sealed record Curve(int Index, string Label);
+    internal sealed record Curve(int Index, string Label);
 
     /// <summary>A panel: curves of the state (or of the control), a y label, and labelled horizontal reference lines.</summary>
-    private sealed record Panel(string YLabel, bool IsControl, Curve[] Curves, double[] ReferenceLines, string ReferenceLabel = "");
+    internal sealed record Panel(string YLabel, bool IsControl, Curve[] Curves, double[] ReferenceLines, string ReferenceLabel = "");
 
-    private static Panel[] Panels(string name, IPolicyModel model) => name switch
+    internal static Panel[] Panels(string name, IPolicyModel model) => name switch
     {
         "cartpole" =>
         [
@@ -148,14 +174,19 @@ internal static class PlotCommand
         ],
     };
 
-    private static void Draw(string path, string name, IPolicyModel model, Rollout rollout, string thetaName)
+    private static void Draw(string path, string name, IPolicyModel model, Rollout rollout, string thetaName) =>
+        Draw(path, $"{name}: Step policy, H = {model.StepHorizon}, θ = {thetaName}; episode cost {rollout.TotalCost:G4}", Panels(name, model), [(rollout, "", false)]);
+
+    /// <summary>
+    /// Draws stacked panels of one or more rollouts of the same system: each curve of a panel once per rollout, a faint
+    /// dashed rollout (e.g. the initial θ) beside a solid one, the rollout's label appended to the legend text.
+    /// </summary>
+    internal static void Draw(string path, string title, Panel[] panels, IReadOnlyList<(Rollout Rollout, string Label, bool Faint)> rollouts)
     {
-        var panels = Panels(name, model);
-        double dt = rollout.TimeStep ?? 1.0;
-        string xLabel = rollout.TimeStep is null ? "step" : "time (s)";
-        double[] stateTimes = [.. Enumerable.Range(0, rollout.States.Count).Select(k => k * dt)];
-        // Controls are held over [t_k, t_{k+1}): draw them as steps, repeating the last value at the end.
-        double[] controlTimes = [.. Enumerable.Range(0, rollout.Controls.Count + 1).Select(k => k * dt)];
+        var first = rollouts[0].Rollout;
+        double dt = first.TimeStep ?? 1.0;
+        string xLabel = first.TimeStep is null ? "step" : "time (s)";
+        var palette = new ScottPlot.Palettes.Category10();
 
         var multiplot = new ScottPlot.Multiplot();
         multiplot.AddPlots(panels.Length);
@@ -171,34 +202,44 @@ internal static class PlotCommand
                 line.LegendText = r == 0 ? panel.ReferenceLabel : "";
             }
 
-            foreach (var curve in panel.Curves)
+            foreach (var (rollout, label, faint) in rollouts)
             {
-                ScottPlot.Plottables.Scatter scatter;
-                if (panel.IsControl)
+                double[] stateTimes = [.. Enumerable.Range(0, rollout.States.Count).Select(k => k * dt)];
+                // Controls are held over [t_k, t_{k+1}): draw them as steps, repeating the last value at the end.
+                double[] controlTimes = [.. Enumerable.Range(0, rollout.Controls.Count + 1).Select(k => k * dt)];
+                for (int c = 0; c < panel.Curves.Length; c++)
                 {
-                    if (rollout.Controls.Count == 0) continue;
-                    double[] ys = [.. rollout.Controls.Select(u => u[curve.Index]), rollout.Controls[^1][curve.Index]];
-                    scatter = plot.Add.Scatter(controlTimes, ys);
-                    scatter.ConnectStyle = ScottPlot.ConnectStyle.StepHorizontal;
-                }
-                else
-                {
-                    scatter = plot.Add.Scatter(stateTimes, [.. rollout.States.Select(x => x[curve.Index])]);
-                }
+                    var curve = panel.Curves[c];
+                    ScottPlot.Plottables.Scatter scatter;
+                    if (panel.IsControl)
+                    {
+                        if (rollout.Controls.Count == 0) continue;
+                        double[] ys = [.. rollout.Controls.Select(u => u[curve.Index]), rollout.Controls[^1][curve.Index]];
+                        scatter = plot.Add.Scatter(controlTimes, ys);
+                        scatter.ConnectStyle = ScottPlot.ConnectStyle.StepHorizontal;
+                    }
+                    else
+                    {
+                        scatter = plot.Add.Scatter(stateTimes, [.. rollout.States.Select(x => x[curve.Index])]);
+                    }
 
-                scatter.MarkerSize = 0;
-                scatter.LineWidth = 2;
-                scatter.LegendText = curve.Label;
+                    scatter.MarkerSize = 0;
+                    scatter.LineWidth = faint ? 1.5f : 2;
+                    scatter.Color = palette.GetColor(c).WithAlpha(faint ? 0.55 : 1.0);
+                    if (faint) scatter.LinePattern = ScottPlot.LinePattern.Dashed;
+                    scatter.LegendText = label.Length == 0 ? curve.Label : $"{curve.Label}, {label}";
+                }
             }
 
             plot.YLabel(panel.YLabel);
             plot.XLabel(p == panels.Length - 1 ? xLabel : "");
             plot.ShowLegend(ScottPlot.Edge.Right);
-            plot.Layout.Fixed(new PixelPadding(left: 80, right: 190, bottom: p == panels.Length - 1 ? 45 : 25, top: p == 0 ? 35 : 10));
+            int right = rollouts.Count > 1 ? 260 : 190;
+            plot.Layout.Fixed(new PixelPadding(left: 80, right: right, bottom: p == panels.Length - 1 ? 45 : 25, top: p == 0 ? 35 : 10));
         }
 
-        plots[0].Title($"{name}: Step policy, H = {model.StepHorizon}, θ = {thetaName}; episode cost {rollout.TotalCost:G4}");
+        plots[0].Title(title);
         multiplot.SharedAxes.ShareX(plots);
-        multiplot.SavePng(path, Width, PanelHeight * panels.Length);
+        multiplot.SavePng(path, Width + (rollouts.Count > 1 ? 70 : 0), PanelHeight * panels.Length);
     }
 }

@@ -13,7 +13,7 @@ internal static class TrainingRun
         // Load Ipopt here first: with worker processes a missing Ipopt would otherwise surface as workers that keep dying.
         DiffOp.Interop.Ipopt.IpoptLibrary.EnsureLoaded();
         var setup = new TrainingSetup(config);
-        string paramsPath = Path.Combine(dir, "params.json"), metricsPath = Path.Combine(dir, "metrics.csv");
+        string paramsPath = Path.Combine(dir, "params.json"), metricsPath = Path.Combine(dir, "metrics.csv"), thetaPath = Path.Combine(dir, "theta.csv");
         var options = config.ToTrainingOptions() with { ParameterLowerBounds = setup.Model.ParameterLowerBounds() };
         double[] theta = setup.Theta0;
         var optimizer = options.CreateOptimizer(theta.Length);
@@ -36,6 +36,8 @@ internal static class TrainingRun
             }
             int dropped = ReconcileMetrics(metricsPath, completed);
             if (dropped > 0) info.WriteLine($"metrics.csv: removed {dropped} row(s) past the checkpoint's iteration {completed} (written after the last checkpoint, or torn).");
+            ReconcileMetrics(thetaPath, completed, firstIteration: 0);
+            if (!File.Exists(thetaPath)) ThetaCsvWriter.Append(thetaPath, setup.Ocp.Parameters, completed, theta);   // a run from before theta.csv: its history starts here
             if (completed >= config.Iterations)
             {
                 info.WriteLine($"{dir} already has {completed} iterations (asked for {config.Iterations}); nothing to do.");
@@ -49,6 +51,7 @@ internal static class TrainingRun
                 throw new IOException($"The run folder {dir} exists and is not empty: choose another --out, or continue it with --resume {dir}.");
             Directory.CreateDirectory(dir);
             config.Save(Path.Combine(dir, "config.json"));
+            ThetaCsvWriter.Append(thetaPath, setup.Ocp.Parameters, 0, theta);
         }
 
         info.WriteLine($"training {config.Environment} ({config.Mode}, H = {config.Horizon}, θ ∈ ℝ^{theta.Length}) for {config.Iterations} iterations × {config.Rollouts} rollouts, " +
@@ -72,6 +75,7 @@ internal static class TrainingRun
             {
                 anyUpdate |= !metrics.UpdateSkipped;
                 MetricsCsvWriter.Append(metricsPath, metrics);
+                ThetaCsvWriter.Append(thetaPath, setup.Ocp.Parameters, metrics.Iteration, trainer.Theta);
                 TrainingCheckpoint.From(trainer, setup.Ocp.Parameters).Save(paramsPath);
                 progress.Report(metrics);
             });
@@ -99,10 +103,11 @@ internal static class TrainingRun
     }
 
     /// <summary>
-    /// Makes metrics.csv agree with the checkpoint: rows past <paramref name="completed"/> (written after the last
-    /// checkpoint) and a torn last row are removed, atomically. Returns how many rows were removed.
+    /// Makes metrics.csv (or theta.csv, whose rows start at iteration 0) agree with the checkpoint: rows past
+    /// <paramref name="completed"/> (written after the last checkpoint) and a torn last row are removed, atomically.
+    /// Returns how many rows were removed.
     /// </summary>
-    internal static int ReconcileMetrics(string metricsPath, int completed)
+    internal static int ReconcileMetrics(string metricsPath, int completed, int firstIteration = 1)
     {
         if (!File.Exists(metricsPath)) return 0;
         var lines = File.ReadAllLines(metricsPath);
@@ -115,7 +120,7 @@ internal static class TrainingRun
             if (line.Length == 0) continue;
             var fields = line.Split(',');
             bool whole = fields.Length >= columns && int.TryParse(fields[0], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int iteration)
-                         && iteration >= 1 && iteration <= completed;
+                         && iteration >= firstIteration && iteration <= completed;
             if (whole) kept.Add(line);
             else removed++;
         }
