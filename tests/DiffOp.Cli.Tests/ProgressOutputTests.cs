@@ -99,4 +99,27 @@ public class ProgressOutputTests
         Assert.That(script.ExitCode, Is.Zero, output);
         Assert.That(output, Does.Contain("\r[").And.Contain("ETA").And.Contain("it/s"), "the line is redrawn in place");
     }
+
+    [Test]
+    public void Evaluate_OnATerminal_CountsTheScenarios_AndRedirectedPrintsNothingExtra()
+    {
+        if (!File.Exists("/usr/bin/script")) Assert.Ignore("util-linux 'script' (a pseudo-terminal) is not installed.");
+        string dir = Path.Combine(_root, "evaluate");
+        var (code, _, err) = CliRunner.Run("train", "voltage", "--mode", "traj", "--iterations", "1", "--rollouts", "2", "--eval-episodes", "0", "--quiet", "--out", dir);
+        Assert.That(code, Is.Zero, err);
+        string command = $"dotnet '{typeof(DiffOpCli).Assembly.Location}' evaluate '{dir}' --scenarios 12";
+        var start = new ProcessStartInfo("/usr/bin/script") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { "-qec", command, "/dev/null" }) start.ArgumentList.Add(a);
+        using var script = Process.Start(start)!;
+        string output = script.StandardOutput.ReadToEnd();
+        Assert.That(script.WaitForExit(60_000), Is.True);
+        Assert.That(script.ExitCode, Is.Zero, output);
+        Assert.That(output, Does.Contain("\revaluating the trained θ: scenario 12/12"), "the counter is redrawn in place and reaches the end");
+        Assert.That(output, Does.Contain("evaluating the initial θ: scenario"));
+
+        (code, var redirected, err) = CliRunner.Run("evaluate", dir, "--scenarios", "12");
+        Assert.That(code, Is.Zero, err);
+        Assert.That(err, Is.Empty, "no counter when stderr is not a terminal");
+        Assert.That(redirected, Does.Not.Contain("\r"));
+    }
 }

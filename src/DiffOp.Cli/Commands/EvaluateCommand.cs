@@ -27,6 +27,8 @@ internal static class EvaluateCommand
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
             var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            bool live = LiveCounter.IsTerminal(error);
             {
                 string folder = parse.GetRequiredValue(dir).FullName;
                 var config = RunConfig.Load(Path.Combine(folder, "config.json"));
@@ -34,29 +36,35 @@ internal static class EvaluateCommand
                 if (parse.GetValue(scenarios) is { } s && parse.GetValue(episodes) is not null)
                     throw new ArgumentException("Give either --episodes or --scenarios, not both.");
                 return parse.GetValue(scenarios) is { } count
-                    ? Scenarios(config, checkpoint, count, parse.GetValue(json), parse.GetValue(skipInitial), output)
-                    : Episodes(config, checkpoint, parse.GetValue(episodes) ?? 20, parse.GetValue(json), parse.GetValue(skipInitial), output);
+                    ? Scenarios(config, checkpoint, count, parse.GetValue(json), parse.GetValue(skipInitial), output, (label, total) => new LiveCounter(error, live, label, total))
+                    : Episodes(config, checkpoint, parse.GetValue(episodes) ?? 20, parse.GetValue(json), parse.GetValue(skipInitial), output, (label, total) => new LiveCounter(error, live, label, total));
             }
         }));
         return command;
     }
 
-    private static int Episodes(RunConfig config, TrainingCheckpoint checkpoint, int count, bool json, bool skipInitial, TextWriter output)
+    private static int Episodes(RunConfig config, TrainingCheckpoint checkpoint, int count, bool json, bool skipInitial, TextWriter output, Func<string, int, LiveCounter> counter)
     {
         if (count < 1) throw new ArgumentException($"--episodes must be at least 1, got {count}.");
         var setup = new TrainingSetup(config);
         var worker = setup.CreateWorker();
-        (double Mean, double Std, int Failed) Run(double[] theta)
+        (double Mean, double Std, int Failed) Run(double[] theta, string which)
         {
-            var results = Enumerable.Range(0, count).Select(e => worker.Run(theta, new RolloutRequest(SeedSequence.Evaluation(e), Explore: false))).ToArray();
+            var live = counter($"evaluating the {which} θ: episode", count);
+            var results = Enumerable.Range(0, count).Select(e =>
+            {
+                live.Tick(e + 1);
+                return worker.Run(theta, new RolloutRequest(SeedSequence.Evaluation(e), Explore: false));
+            }).ToArray();
+            live.Done();
             var costs = results.Where(r => !r.Dropped).Select(r => r.Cost).ToArray();
             if (costs.Length == 0) return (double.NaN, double.NaN, results.Length);
             double mean = costs.Average();
             double std = costs.Length > 1 ? Math.Sqrt(costs.Sum(c => (c - mean) * (c - mean)) / (costs.Length - 1)) : 0;
             return (mean, std, results.Length - costs.Length);
         }
-        (double Mean, double Std, int Failed)? initial = skipInitial ? null : Run(setup.Theta0);
-        var trained = Run(checkpoint.FlatTheta(setup.Ocp.Parameters));
+        (double Mean, double Std, int Failed)? initial = skipInitial ? null : Run(setup.Theta0, "initial");
+        var trained = Run(checkpoint.FlatTheta(setup.Ocp.Parameters), "trained");
         if (json)
         {
             JsonOutput.Write(output, new
@@ -76,7 +84,7 @@ internal static class EvaluateCommand
         return double.IsFinite(trained.Mean) ? DiffOpCli.Success : DiffOpCli.ComputationFailed;
     }
 
-    private static int Scenarios(RunConfig config, TrainingCheckpoint checkpoint, int count, bool json, bool skipInitial, TextWriter output)
+    private static int Scenarios(RunConfig config, TrainingCheckpoint checkpoint, int count, bool json, bool skipInitial, TextWriter output, Func<string, int, LiveCounter> counter)
     {
         if (!string.Equals(config.Environment, "voltage", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"--scenarios is the voltage evaluation protocol; '{config.Environment}' uses --episodes.");
@@ -85,14 +93,20 @@ internal static class EvaluateCommand
         var model = EnvironmentCatalog.CreatePolicyModel(config.Environment, [.. config.Settings, "box=evaluation"]);
         var setup = new TrainingSetup(config);
         var evaluation = new VoltageEvaluation(EvaluationSystem(config), scenarios: count);
-        (VoltageEvaluationResult Result, int SolveFailures) Run(double[] theta)
+        (VoltageEvaluationResult Result, int SolveFailures) Run(double[] theta, string which)
         {
             using var controller = new FeedbackPolicy(ProblemLimits.Build(model, config.Horizon, theta), config.Mode, theta, TrainingSetup.PolicySolverOptions);
-            var result = evaluation.Run(controller.Act, _ => controller.Reset());
+            var live = counter($"evaluating the {which} θ: scenario", count);
+            var result = evaluation.Run(controller.Act, k =>
+            {
+                live.Tick(k + 1);
+                controller.Reset();
+            });
+            live.Done();
             return (result, controller.SolveFailures);
         }
-        (VoltageEvaluationResult Result, int SolveFailures)? initial = skipInitial ? null : Run(setup.Theta0);
-        var trained = Run(checkpoint.FlatTheta(setup.Ocp.Parameters));
+        (VoltageEvaluationResult Result, int SolveFailures)? initial = skipInitial ? null : Run(setup.Theta0, "initial");
+        var trained = Run(checkpoint.FlatTheta(setup.Ocp.Parameters), "trained");
         var costs = trained.Result.ScenarioTransientCosts;
         double mean = costs.Average(), std = Math.Sqrt(costs.Sum(c => (c - mean) * (c - mean)) / Math.Max(1, costs.Count - 1));
         if (json)
