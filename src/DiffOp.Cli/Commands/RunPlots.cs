@@ -33,10 +33,13 @@ internal static class RunPlots
         var pictures = new List<Picture>();
 
         string metrics = Path.Combine(runDir, "metrics.csv");
-        string curve = Path.Combine(outDir, "learning-curve.png");
-        LearningCurvePlot.Save(curve, $"{config.Environment} — DiffOP {config.Mode}, seed {config.Seed}",
-            MetricsCsvWriter.ReadMeanCosts(metrics), MetricsCsvWriter.ReadColumn(metrics, "eval_cost"));
-        pictures.Add(new(curve, "learning curve: evaluation cost of the deterministic policy (blue), exploring rollouts (grey)"));
+        if (File.Exists(metrics))   // a system-identification run has no iterations to draw
+        {
+            string curve = Path.Combine(outDir, "learning-curve.png");
+            LearningCurvePlot.Save(curve, $"{config.Environment} — DiffOP {config.Mode}, seed {config.Seed}",
+                MetricsCsvWriter.ReadMeanCosts(metrics), MetricsCsvWriter.ReadColumn(metrics, "eval_cost"));
+            pictures.Add(new(curve, "learning curve: evaluation cost of the deterministic policy (blue), exploring rollouts (grey)"));
+        }
 
         string thetaCsv = Path.Combine(runDir, "theta.csv");
         if (File.Exists(thetaCsv))

@@ -42,6 +42,13 @@ internal static class TrainCommand
         var logScale = new Option<bool>("--log-scale") { Description = "sgd/adam: update the entries with a lower bound ≥ 0 (cost weights, masses) in log scale, so η is a relative change (--log-scale false turns it off)." };
         var clip = new Option<double?>("--clip") { Description = "Clip ‖ĝ‖ to this norm (off by default)." };
         var sharedStart = new Option<bool>("--shared-start") { Description = "The rollouts of one iteration share their initial state and differ only in noise (pairs well with --estimator baseline; on in the default recipe, --shared-start false turns it off)." };
+        var algorithm = new Option<string>("--algorithm")
+        {
+            Description = "diffop (policy gradient through the OCP, the default) or sysid (system identification: fit the dynamics parameters to the " +
+                          "transitions of iterations × rollouts episodes of the initial policy with excitation --sigma, keep the cost weights).",
+            DefaultValueFactory = _ => "diffop",
+        };
+        algorithm.AcceptOnlyFromAmong("diffop", "sysid");
         var recipe = new Option<string>("--recipe") { Description = "default: the recommended settings (docs/training.md); paper: the paper's (σ = 1, β = 0.01, SGD η = 0.1, REINFORCE). Options given explicitly override the recipe.", DefaultValueFactory = _ => "default" };
         recipe.AcceptOnlyFromAmong("default", "paper");
         var evalEpisodes = new Option<int>("--eval-episodes") { Description = $"E fixed deterministic episodes (u = u*) evaluated every k iterations: the eval_cost column and the learning curve without exploration noise (default {DefaultEvaluationEpisodes}; 0 = off).", DefaultValueFactory = _ => DefaultEvaluationEpisodes };
@@ -58,7 +65,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a policy's parameters θ with DiffOP (policy gradient through the OCP's implicit derivative).")
         {
-            environment, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, seed, workers, set, theta, output, resume, quiet, jsonLines,
+            environment, algorithm, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, seed, workers, set, theta, output, resume, quiet, jsonLines,
         };
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
@@ -71,7 +78,7 @@ internal static class TrainCommand
                     // A resumed run continues as config.json says; an option that would change it is refused, not ignored.
                     Symbol[] fixedByTheRun =
                     [
-                        environment, recipe, mode, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule,
+                        environment, algorithm, recipe, mode, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule,
                         exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, seed, set, theta, output,
                     ];
                     var conflict = fixedByTheRun.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
@@ -81,6 +88,8 @@ internal static class TrainCommand
                             $"drop {conflict.Name} (only --iterations and --workers may change), or start a new run with --out.");
                     dir = resumeDir.FullName;
                     config = RunConfig.Load(Path.Combine(dir, "config.json")) with { Iterations = parse.GetValue(iterations) };
+                    if (config.Algorithm == "sysid")
+                        throw new ArgumentException($"{dir} is a system-identification run: it fits once and has nothing to resume; start a new run with --out.");
                 }
                 else
                 {
@@ -114,8 +123,21 @@ internal static class TrainCommand
                         GradientClip = parse.GetValue(clip), SharedStart = Pick(sharedStart, baseOptions.SharedInitialState),
                         EvaluationEpisodes = parse.GetValue(evalEpisodes),
                         EvaluateEvery = parse.GetValue(evalEvery) ?? DefaultEvaluationPeriod(parse.GetValue(evalEpisodes), Pick(rollouts, baseOptions.Rollouts)),
-                        Seed = parse.GetValue(seed), InitialTheta = parse.GetValue(theta)!,
+                        Seed = parse.GetValue(seed), InitialTheta = parse.GetValue(theta)!, Algorithm = parse.GetValue(algorithm)!,
                     };
+                    if (config.Algorithm == "sysid")
+                    {
+                        Symbol[] policyGradientOnly = [recipe, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery];
+                        var unused = policyGradientOnly.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
+                        if (unused is not null)
+                            throw new ArgumentException($"--algorithm sysid fits a model to recorded transitions and has no {unused.Name}: drop it " +
+                                                        "(sysid uses --iterations × --rollouts episodes, --sigma as the excitation, --mode, --seed, --set and --theta).");
+                        string sysidDir = parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.Combine("runs", $"{config.Environment}-sysid-seed{config.Seed}"));
+                        if (config.Rollouts < 1) throw new ArgumentException($"--rollouts must be at least 1, got {config.Rollouts}.");
+                        if (config.Iterations < 1) throw new ArgumentException($"--iterations must be at least 1, got {config.Iterations}.");
+                        if (!(config.Sigma >= 0) || !double.IsFinite(config.Sigma)) throw new ArgumentException($"--sigma (the excitation) must be finite and ≥ 0, got {config.Sigma}.");
+                        return SystemIdentificationRun.Execute(config, sysidDir, parse.GetValue(jsonLines) ? parse.InvocationConfiguration.Error : parse.InvocationConfiguration.Output);
+                    }
                     if (config.Antithetic && config.Rollouts % 2 != 0 && parse.GetResult(antithetic) is not { Implicit: false })
                         throw new ArgumentException(
                             $"--rollouts {config.Rollouts} is odd, but the {config.Recipe} recipe runs antithetic pairs: give an even --rollouts, or --antithetic false.");

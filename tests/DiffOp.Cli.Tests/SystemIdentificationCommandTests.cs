@@ -1,0 +1,69 @@
+using System.Text.Json;
+
+namespace DiffOp.Cli.Tests;
+
+/// <summary><c>diffop train ENV --algorithm sysid</c>: the model-first baseline in a run folder that evaluate and plot read.</summary>
+[Category("Native")]
+public class SystemIdentificationCommandTests
+{
+    private string _root = "";
+
+    [SetUp]
+    public void CreateRoot()
+    {
+        if (!DiffOp.Interop.Ipopt.IpoptLibrary.IsAvailable()) Assert.Ignore("Ipopt is not installed here.");
+        _root = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"sysid-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(_root);
+    }
+
+    [TearDown]
+    public void DeleteRoot()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    [Test]
+    public void CartPole_FitsTheTrueMassesAndLength_AndTheRunIsEvaluatedAndPlotted()
+    {
+        string dir = Path.Combine(_root, "cartpole");
+        var (code, output, err) = CliRunner.Run("train", "cartpole", "--algorithm", "sysid", "--iterations", "2", "--rollouts", "2", "--set", "T=6", "--out", dir);
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        Assert.That(output, Does.Contain("Levenberg–Marquardt").And.Contain("converged"));
+        var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "config.json"))).RootElement;
+        Assert.That(config.GetProperty("algorithm").GetString(), Is.EqualTo("sysid"));
+        var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "sysid.json"))).RootElement;
+        Assert.That(report.GetProperty("transitions").GetInt32(), Is.EqualTo(4 * 6), "2 × 2 episodes of T = 6 steps");
+        Assert.That(report.GetProperty("loss").GetDouble(), Is.LessThan(1e-12 * report.GetProperty("initial_loss").GetDouble()),
+            "the cart-pole model is exact at the true parameters, so noise-free transitions are fitted exactly");
+        // The model's true physical parameters (docs/environments.md: m_c = m_p = l = 1 in the default settings, via `--theta true`).
+        (code, var truth, err) = CliRunner.Run("train", "cartpole", "--iterations", "1", "--rollouts", "2", "--set", "T=4", "--theta", "true", "--eval-episodes", "0", "--quiet", "--out", Path.Combine(_root, "true"));
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        var fitted = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "params.json"))).RootElement.GetProperty("theta").GetProperty("theta_f").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        var trueRow = File.ReadAllLines(Path.Combine(_root, "true", "theta.csv"))[1].Split(',');   // row 0: the true θ
+        var header = File.ReadAllLines(Path.Combine(_root, "true", "theta.csv"))[0].Split(',');
+        var trueF = header.Select((name, i) => (name, i)).Where(p => p.name.StartsWith("theta_f[")).Select(p => double.Parse(trueRow[p.i], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.That(fitted, Is.EqualTo(trueF).Within(1e-6));
+
+        (code, output, err) = CliRunner.Run("evaluate", dir, "--episodes", "2", "--json");
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        Assert.That(JsonDocument.Parse(output).RootElement.GetProperty("mean_cost").GetDouble(), Is.Not.NaN);
+        (code, output, err) = CliRunner.Run("plot", "--run", dir);
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        Assert.That(output, Does.Contain("theta.png").And.Contain("rollout.png").And.Not.Contain("learning-curve.png"));
+
+        (code, _, err) = CliRunner.Run("train", "--resume", dir, "--iterations", "4");
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(err, Does.Contain("nothing to resume"));
+    }
+
+    [Test]
+    public void PolicyGradientOptions_AreRefusedWithSysid()
+    {
+        var (code, _, err) = CliRunner.Run("train", "cartpole", "--algorithm", "sysid", "--optimizer", "adam", "--out", Path.Combine(_root, "x"));
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(err, Does.Contain("--optimizer").And.Contain("drop it"));
+        (code, _, err) = CliRunner.Run("train", "cartpole", "--algorithm", "imitation", "--out", Path.Combine(_root, "y"));
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(err, Does.Contain("imitation"));
+    }
+}
