@@ -53,7 +53,7 @@ public class SystemIdentificationTests
         Assert.That(() => sysid.Fit([new([1.0, 2.0], [1.0], [1.0])], [2.0, 1.0, 0.3], []), Throws.ArgumentException.With.Message.Contains("n = 1"));
         Assert.That(() => sysid.Fit([new([double.NaN], [1.0], [1.0])], [2.0, 1.0, 0.3], []), Throws.ArgumentException.With.Message.Contains("non-finite"));
         Assert.That(() => sysid.Fit(WorkedData, [1.0, 0.3], []), Throws.ArgumentException.With.Message.Contains("θ has 2 entries"));
-        Assert.That(() => sysid.Fit(WorkedData, [2.0, 1.0, 0.3], [], options: new SystemIdentificationOptions { MaxIterations = 0 }),
+        Assert.That(() => sysid.Fit(WorkedData, [2.0, 1.0, 0.3], [], options: new LeastSquaresOptions { MaxIterations = 0 }),
             Throws.ArgumentException.With.Message.Contains("MaxIterations"));
 
         var b = new OcpBuilder("no-model-parameters", 1, 1, 2);

@@ -6,8 +6,8 @@ namespace DiffOp.Learning.Algorithms;
 /// <summary>One observed transition of the true system: x, the applied u, and the next state x₊.</summary>
 public sealed record Transition(double[] State, double[] Control, double[] Next);
 
-/// <summary>Settings of <see cref="SystemIdentification.Fit"/>.</summary>
-public sealed record SystemIdentificationOptions
+/// <summary>Settings of the Levenberg–Marquardt fits (<see cref="SystemIdentification.Fit"/>, <see cref="Imitation.Fit"/>).</summary>
+public sealed record LeastSquaresOptions
 {
     /// <summary>Largest number of Levenberg–Marquardt iterations. Default 100.</summary>
     public int MaxIterations { get; init; } = 100;
@@ -87,37 +87,30 @@ public sealed class SystemIdentification
     /// </summary>
     /// <exception cref="ArgumentException">No data, a transition of the wrong size or with a non-finite entry, θ₀ or p of the wrong length.</exception>
     public SystemIdentificationResult Fit(IReadOnlyList<Transition> data, double[] theta0, ReadOnlySpan<double> context,
-        IReadOnlyList<double>? lowerBounds = null, SystemIdentificationOptions? options = null)
+        IReadOnlyList<double>? lowerBounds = null, LeastSquaresOptions? options = null)
     {
-        options ??= new SystemIdentificationOptions();
+        options ??= new LeastSquaresOptions();
         options.Validate();
         Check(data, theta0, context);
         if (lowerBounds is not null && lowerBounds.Count != _d)
             throw new ArgumentException($"The lower bounds have {lowerBounds.Count} entries; θ has {_d}.", nameof(lowerBounds));
         int k = _fitted.Length;
-        var theta = (double[])theta0.Clone();
+        double[] p = context.ToArray();
         using var f = _dynamics.CreateWorkspace();
         using var jac = _jacobian.CreateWorkspace();
         var sparsity = _jacobian.OutputSparsity(0);
         var column = new int[_d];
         Array.Fill(column, -1);
         for (int j = 0; j < k; j++) column[_fitted[j]] = j;
+        var rowJ = new double[_n * k];
 
-        double loss = Loss(f, data, theta, context), initial = loss, damping = options.InitialDamping;
-        var history = new List<double> { loss };
-        var jtj = new double[k * k]; var jtr = new double[k]; var rowJ = new double[_n * k];
-        var trial = new double[_d]; var system = new double[k * k]; var step = new double[k];
-        bool converged = loss == 0;
-        int iteration = 0;
-        while (!converged && iteration < options.MaxIterations)
+        // Normal equations of the residuals r = x₊ − f (Jacobian −∂f/∂θ_f): JᵀJ and Jᵀr with J = ∂f/∂θ_f.
+        void NormalEquations(double[] theta, double[] jtj, double[] jtr)
         {
-            iteration++;
-            // Normal equations of the residuals r = x₊ − f (Jacobian −∂f/∂θ_f): JᵀJ and Jᵀr with J = ∂f/∂θ_f.
-            Array.Clear(jtj); Array.Clear(jtr);
             foreach (var t in data)
             {
-                Load(f, t, theta, context); _dynamics.Evaluate(f);
-                Load(jac, t, theta, context); _jacobian.Evaluate(jac);
+                Load(f, t, theta, p); _dynamics.Evaluate(f);
+                Load(jac, t, theta, p); _jacobian.Evaluate(jac);
                 Array.Clear(rowJ);
                 var values = jac.Output(0);
                 for (int e = 0; e < values.Length; e++) rowJ[sparsity.Rows[e] * k + column[sparsity.Columns[e]]] = values[e];
@@ -134,43 +127,10 @@ public sealed class SystemIdentification
                     }
                 }
             }
-
-            // Levenberg–Marquardt: (JᵀJ + λ·diag JᵀJ) Δ = Jᵀr; a step that does not lower ℓ raises λ and is retried.
-            bool accepted = false;
-            for (int attempt = 0; attempt < 40 && !accepted; attempt++)
-            {
-                for (int a = 0; a < k; a++)
-                    for (int b = 0; b < k; b++)
-                        system[a * k + b] = jtj[a * k + b] + (a == b ? damping * Math.Max(jtj[a * k + a], 1e-300) : 0);
-                if (!SolveSymmetric(system, jtr, step, k)) { damping *= 10; continue; }
-                theta.CopyTo(trial, 0);
-                for (int a = 0; a < k; a++)
-                {
-                    int i = _fitted[a];
-                    trial[i] += step[a];
-                    if (lowerBounds is not null && trial[i] < lowerBounds[i]) trial[i] = lowerBounds[i];
-                }
-                double trialLoss = Loss(f, data, trial, context);
-                if (double.IsFinite(trialLoss) && trialLoss <= loss)
-                {
-                    bool small = true;
-                    for (int a = 0; a < k; a++)
-                        if (Math.Abs(trial[_fitted[a]] - theta[_fitted[a]]) > options.StepTolerance * (1 + Math.Abs(theta[_fitted[a]]))) small = false;
-                    trial.CopyTo(theta, 0);
-                    loss = trialLoss;
-                    history.Add(loss);
-                    damping = Math.Max(damping / 10, 1e-12);
-                    accepted = true;
-                    converged = small || loss == 0;
-                }
-                else
-                {
-                    damping *= 10;
-                }
-            }
-            if (!accepted) { converged = true; break; }   // no step lowers ℓ at any damping: a (local) minimum to working precision
         }
-        return new SystemIdentificationResult(theta, _fitted, initial, loss, iteration, converged, history);
+
+        var fit = LevenbergMarquardt.Minimize(theta0, _fitted, lowerBounds, theta => Loss(f, data, theta, p), NormalEquations, options);
+        return new SystemIdentificationResult(fit.Theta, _fitted, fit.InitialLoss, fit.Loss, fit.Iterations, fit.Converged, fit.LossHistory);
     }
 
     private double Loss(FunctionWorkspace ws, IReadOnlyList<Transition> data, ReadOnlySpan<double> theta, ReadOnlySpan<double> context)
@@ -212,38 +172,5 @@ public sealed class SystemIdentification
             if (!t.State.All(double.IsFinite) || !t.Control.All(double.IsFinite) || !t.Next.All(double.IsFinite))
                 throw new ArgumentException($"Transition {k} has a non-finite entry: drop it (e.g. a step whose simulation failed).", nameof(data));
         }
-    }
-
-    /// <summary>Solves the k×k symmetric positive definite system by Cholesky; false when it is not positive definite.</summary>
-    private static bool SolveSymmetric(double[] a, double[] b, double[] x, int k)
-    {
-        var l = new double[k * k];
-        for (int i = 0; i < k; i++)
-        {
-            for (int j = 0; j <= i; j++)
-            {
-                double s = a[i * k + j];
-                for (int p = 0; p < j; p++) s -= l[i * k + p] * l[j * k + p];
-                if (i == j)
-                {
-                    if (!(s > 0)) return false;
-                    l[i * k + i] = Math.Sqrt(s);
-                }
-                else l[i * k + j] = s / l[j * k + j];
-            }
-        }
-        for (int i = 0; i < k; i++)
-        {
-            double s = b[i];
-            for (int p = 0; p < i; p++) s -= l[i * k + p] * x[p];
-            x[i] = s / l[i * k + i];
-        }
-        for (int i = k - 1; i >= 0; i--)
-        {
-            double s = x[i];
-            for (int p = i + 1; p < k; p++) s -= l[p * k + i] * x[p];
-            x[i] = s / l[i * k + i];
-        }
-        return true;
     }
 }
