@@ -48,7 +48,8 @@ internal static class TrainCommand
                           "transitions of iterations × rollouts episodes of the initial policy with excitation --sigma, keep the cost weights).",
             DefaultValueFactory = _ => "diffop",
         };
-        algorithm.AcceptOnlyFromAmong("diffop", "sysid");
+        algorithm.AcceptOnlyFromAmong("diffop", "sysid", "imitation");
+        var demos = new Option<int?>("--demos") { Description = "--algorithm imitation: number of demonstrations (default 10)." };
         var recipe = new Option<string>("--recipe") { Description = "default: the recommended settings (docs/training.md); paper: the paper's (σ = 1, β = 0.01, SGD η = 0.1, REINFORCE). Options given explicitly override the recipe.", DefaultValueFactory = _ => "default" };
         recipe.AcceptOnlyFromAmong("default", "paper");
         var evalEpisodes = new Option<int>("--eval-episodes") { Description = $"E fixed deterministic episodes (u = u*) evaluated every k iterations: the eval_cost column and the learning curve without exploration noise (default {DefaultEvaluationEpisodes}; 0 = off).", DefaultValueFactory = _ => DefaultEvaluationEpisodes };
@@ -65,7 +66,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a policy's parameters θ with DiffOP (policy gradient through the OCP's implicit derivative).")
         {
-            environment, algorithm, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, seed, workers, set, theta, output, resume, quiet, jsonLines,
+            environment, algorithm, demos, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, seed, workers, set, theta, output, resume, quiet, jsonLines,
         };
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
@@ -78,7 +79,7 @@ internal static class TrainCommand
                     // A resumed run continues as config.json says; an option that would change it is refused, not ignored.
                     Symbol[] fixedByTheRun =
                     [
-                        environment, algorithm, recipe, mode, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule,
+                        environment, algorithm, demos, recipe, mode, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule,
                         exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, seed, set, theta, output,
                     ];
                     var conflict = fixedByTheRun.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
@@ -88,8 +89,8 @@ internal static class TrainCommand
                             $"drop {conflict.Name} (only --iterations and --workers may change), or start a new run with --out.");
                     dir = resumeDir.FullName;
                     config = RunConfig.Load(Path.Combine(dir, "config.json")) with { Iterations = parse.GetValue(iterations) };
-                    if (config.Algorithm == "sysid")
-                        throw new ArgumentException($"{dir} is a system-identification run: it fits once and has nothing to resume; start a new run with --out.");
+                    if (config.Algorithm != "diffop")
+                        throw new ArgumentException($"{dir} is a {config.Algorithm} run: it fits once and has nothing to resume; start a new run with --out.");
                 }
                 else
                 {
@@ -125,6 +126,20 @@ internal static class TrainCommand
                         EvaluateEvery = parse.GetValue(evalEvery) ?? DefaultEvaluationPeriod(parse.GetValue(evalEpisodes), Pick(rollouts, baseOptions.Rollouts)),
                         Seed = parse.GetValue(seed), InitialTheta = parse.GetValue(theta)!, Algorithm = parse.GetValue(algorithm)!,
                     };
+                    if (parse.GetValue(demos) is { } demoCount && config.Algorithm != "imitation")
+                        throw new ArgumentException("--demos is the number of demonstrations of --algorithm imitation: drop it, or add --algorithm imitation.");
+                    if (config.Algorithm == "imitation")
+                    {
+                        Symbol[] notImitation = [recipe, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, sigma, rollouts];
+                        var unused = notImitation.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
+                        if (unused is not null)
+                            throw new ArgumentException($"--algorithm imitation fits θ to demonstrations and has no {unused.Name}: drop it " +
+                                                        "(imitation uses --demos, --mode for the deployed policy, --seed, --set and --theta).");
+                        int count = parse.GetValue(demos) ?? 10;
+                        if (count < 1) throw new ArgumentException($"--demos must be at least 1, got {count}.");
+                        string imitationDir = parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.Combine("runs", $"{config.Environment}-imitation-seed{config.Seed}"));
+                        return ImitationRun.Execute(config, count, imitationDir, parse.GetValue(jsonLines) ? parse.InvocationConfiguration.Error : parse.InvocationConfiguration.Output);
+                    }
                     if (config.Algorithm == "sysid")
                     {
                         Symbol[] policyGradientOnly = [recipe, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery];

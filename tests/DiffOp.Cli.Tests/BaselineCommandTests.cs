@@ -2,9 +2,9 @@ using System.Text.Json;
 
 namespace DiffOp.Cli.Tests;
 
-/// <summary><c>diffop train ENV --algorithm sysid</c>: the model-first baseline in a run folder that evaluate and plot read.</summary>
+/// <summary><c>diffop train ENV --algorithm sysid|imitation</c>: the baselines in run folders that evaluate and plot read.</summary>
 [Category("Native")]
-public class SystemIdentificationCommandTests
+public class BaselineCommandTests
 {
     private string _root = "";
 
@@ -62,8 +62,34 @@ public class SystemIdentificationCommandTests
         var (code, _, err) = CliRunner.Run("train", "cartpole", "--algorithm", "sysid", "--optimizer", "adam", "--out", Path.Combine(_root, "x"));
         Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
         Assert.That(err, Does.Contain("--optimizer").And.Contain("drop it"));
-        (code, _, err) = CliRunner.Run("train", "cartpole", "--algorithm", "imitation", "--out", Path.Combine(_root, "y"));
+        (code, _, err) = CliRunner.Run("train", "cartpole", "--algorithm", "imitation", "--lr", "0.1", "--out", Path.Combine(_root, "y"));
         Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
-        Assert.That(err, Does.Contain("imitation"));
+        Assert.That(err, Does.Contain("--lr").And.Contain("imitation"));
+        (code, _, err) = CliRunner.Run("train", "cartpole", "--demos", "3", "--out", Path.Combine(_root, "z"));
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(err, Does.Contain("--algorithm imitation"));
+        (code, _, err) = CliRunner.Run("train", "cartpole", "--algorithm", "reinforce", "--out", Path.Combine(_root, "w"));
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(err, Does.Contain("reinforce"));
+    }
+
+    [TestCase("cartpole", new[] { "--set", "T=6" })]
+    [TestCase("voltage", new string[0])]
+    public void Imitation_FitsTheDemonstrations_AndTheRunIsEvaluated(string environment, string[] settings)
+    {
+        string dir = Path.Combine(_root, "imitation-" + environment);
+        var (code, output, err) = CliRunner.Run(["train", environment, "--algorithm", "imitation", "--demos", "3", "--mode", "traj", "--out", dir, .. settings]);
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "imitation.json"))).RootElement;
+        Assert.That(report.GetProperty("demonstrations").GetInt32(), Is.EqualTo(3));
+        Assert.That(report.GetProperty("loss").GetDouble(), Is.LessThan(report.GetProperty("initial_loss").GetDouble()), "the fit lowers the trajectory-matching loss");
+        Assert.That(report.GetProperty("source").GetString(), Does.Contain(environment == "voltage" ? "safe-gradient-flow" : "true-θ OCP"));
+        var theta = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "params.json"))).RootElement.GetProperty("theta");
+        int fixedEntry = report.GetProperty("fixed_entry").GetInt32();
+        Assert.That(fixedEntry, Is.Zero, "the first cost weight fixes the scale");
+        (code, output, err) = CliRunner.Run("evaluate", dir, "--episodes", "2", "--json");
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        Assert.That(JsonDocument.Parse(output).RootElement.GetProperty("mean_cost").GetDouble(), Is.Not.NaN);
+        Assert.That(theta.EnumerateObject().Count(), Is.GreaterThan(1));
     }
 }
