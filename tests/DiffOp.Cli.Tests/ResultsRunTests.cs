@@ -20,7 +20,7 @@ public class ResultsRunTests
             [new EnvironmentRecipe("cartpole", 0.5, 0.02, 2, 2, 1), new EnvironmentRecipe("voltage", 0.05, 0.01, 2, 2, 1)],
             VoltageScenarios: 2, StepEvaluationSeeds: 1, PaperSettingsRun: false)
         {
-            BenchEnvironments = ["voltage"], Sweep = [6, 12],
+            BenchEnvironments = ["voltage"], Sweep = [6, 12], ImitationDemonstrations = 3,
         };
         var log = new StringWriter();
         var data = new ResultsRunner(plan, work, workers: 1, log).Run();
@@ -34,13 +34,17 @@ public class ResultsRunTests
             Assert.That(run.WallSeconds, Is.GreaterThan(0));
         }
         Assert.That(data.TrueThetaEvaluationCost.Keys, Is.EquivalentTo(new[] { "cartpole-step", "cartpole-traj", "voltage-step", "voltage-traj" }));
-        var sgf = data.VoltageTable.Single(r => r.Policy.Contains("SGF"));
+        var sgf = data.VoltageTable.Single(r => r.Policy.StartsWith("safe gradient flow"));
         Assert.That(sgf.Transient.Single(), Is.LessThan(0), "the baseline lowers the voltage cost on the 2 scenarios");
         Assert.That(data.VoltageTable.Single(r => r.Policy == "DiffOP Traj").Transient.Single(), Is.Negative.And.GreaterThan(-10));
+        Assert.That(data.VoltageTable.Single(r => r.Policy.StartsWith("system identification")).Transient.Single(), Is.Negative, "the identified model's policy acts");
+        Assert.That(data.VoltageTable.Single(r => r.Policy.StartsWith("imitation of SGF (3 demonstrations")).PaperTransient, Is.EqualTo(-5.86));
 
         string text = File.ReadAllText(report);
         Assert.That(text, Does.Contain("**Quick smoke run.**"));
         Assert.That(text, Does.Contain("| DiffOP Step, paper | 0.011 | 0.002 | 1.36 h |"));
+        Assert.That(text, Does.Contain("| system identification (A fitted to the transitions, C_v = I), Traj |"), "Table 2 has the baselines");
+        Assert.That(text, Does.Not.Contain("at or below the paper (imitation"), "baselines are not goals");
         Assert.That(text, Does.Match(@"\| 12 \| [0-9.]+ (ms|µs) \| [0-9.]+ (ms|µs) \|"), "the sweep table has the measured H = 12 row");
         foreach (string png in new[] { "results/curves-cartpole.png", "results/curves-voltage.png", "results/backward-scaling.png" })
         {
@@ -54,7 +58,7 @@ public class ResultsRunTests
         var again = new StringWriter();
         var second = new ResultsRunner(plan with { Sweep = [6] }, work, workers: 1, again).Run();
         Assert.That(again.ToString(), Does.Not.Contain("    train "), again.ToString());
-        Assert.That(second.ReusedRuns, Is.EqualTo(4));
+        Assert.That(second.ReusedRuns, Is.EqualTo(4 + 2), "the four DiffOP runs and the two voltage baselines");
         Assert.That(data.ReusedRuns, Is.Zero);
         Assert.That(File.GetLastWriteTimeUtc(metrics), Is.EqualTo(written));
 
@@ -63,7 +67,7 @@ public class ResultsRunTests
         var third = new StringWriter();
         var retrained = new ResultsRunner(changed, work, workers: 1, third).Run();
         Assert.That(third.ToString(), Does.Contain("cartpole-step-seed0 was trained with other settings"));
-        Assert.That(retrained.ReusedRuns, Is.EqualTo(2), "the voltage runs are still reused");
+        Assert.That(retrained.ReusedRuns, Is.EqualTo(2 + 2), "the voltage runs (and baselines) are still reused");
         Assert.That(RunConfigSigma(Path.Combine(work, "runs", "cartpole-step-seed0")), Is.EqualTo(0.4));
         Directory.Delete(root, recursive: true);
     }

@@ -44,6 +44,9 @@ internal sealed record ResultsPlan(bool Quick, int Seeds, IReadOnlyList<Environm
     /// <summary>Horizons of the voltage sweep.</summary>
     public IReadOnlyList<int> Sweep { get; init; } = Commands.BenchCommand.Sweep;
 
+    /// <summary>Demonstrations of the voltage imitation baseline (safe-gradient-flow episodes; docs/baselines.md).</summary>
+    public int ImitationDemonstrations { get; init; } = 200;
+
     /// <summary>Rollouts per iteration (the paper's N).</summary>
     public const int Rollouts = 10;
 

@@ -95,7 +95,7 @@ internal static class ResultsReport
             md.AppendLine($"| Traj training on {data.Plan.VoltageTrajectories:N0} voltage trajectories < {TrajTrainingSecondsGoal:G} s on 2 cores | " +
                           $"{seed0:F0} s (seed 0; slowest of {traj.Length} seeds {worst:F0} s) | {Mark(worst < TrajTrainingSecondsGoal)} |");
         }
-        foreach (var row in data.VoltageTable.Where(r => r.PaperTransient is not null))
+        foreach (var row in data.VoltageTable.Where(r => r.PaperTransient is not null && r.Policy.StartsWith("DiffOP", StringComparison.Ordinal)))
         {
             double mean = row.Transient.Average();
             md.AppendLine($"| trained voltage cost at or below the paper ({row.Policy}) | transient {mean:F3} (mean of {row.Transient.Count} seed{(row.Transient.Count == 1 ? "" : "s")}) vs {row.PaperTransient:F2}; " +

@@ -138,9 +138,29 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
         return costs;
     }
 
+    /// <summary>The voltage baselines (docs/baselines.md), seed 0, Traj: trained once, reused when their folder has a θ.</summary>
+    private (string Sysid, string Imitation) TrainBaselines()
+    {
+        var v = plan.Voltage;
+        string sysid = Path.Combine(work, "runs", "voltage-sysid-seed0"), imitation = Path.Combine(work, "runs", $"voltage-imitation{plan.ImitationDemonstrations}-seed0");
+        foreach (var (dir, args) in new[]
+                 {
+                     (sysid, new[] { "train", "voltage", "--algorithm", "sysid", "--mode", "traj", "--iterations", Invariant(v.Iterations), "--rollouts", Invariant(ResultsPlan.Rollouts), "--seed", "0" }),
+                     (imitation, new[] { "train", "voltage", "--algorithm", "imitation", "--mode", "traj", "--demos", Invariant(plan.ImitationDemonstrations), "--seed", "0" }),
+                 })
+        {
+            if (File.Exists(Path.Combine(dir, "params.json"))) { _reused++; continue; }
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+            progress.WriteLine($"    train {Path.GetFileName(dir)}");
+            ChildCommand.RunOrThrow([.. args, "--out", dir], dir + ".log", captureOutput: false);
+        }
+        return (sysid, imitation);
+    }
+
     private IReadOnlyList<VoltageTableRow> VoltageTable()
     {
         int scenarios = plan.VoltageScenarios;
+        var (sysidDir, imitationDir) = TrainBaselines();
         var jobs = new List<(string Name, string[] Args)>();
         for (int seed = 0; seed < plan.Seeds; seed++)
             jobs.Add(($"traj-seed{seed}", ["evaluate", RunDirectory("voltage", PolicyMode.Traj, seed, "tuned"), "--scenarios", Invariant(scenarios), "--json"]));
@@ -149,6 +169,8 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
         if (plan.PaperSettingsRun)
             jobs.Add(("traj-paper-seed0", ["evaluate", RunDirectory("voltage", PolicyMode.Traj, 0, "paper"), "--scenarios", Invariant(scenarios), "--json", "--skip-initial"]));
         jobs.Add(("sgf", ["evaluate-baseline", "voltage", "--controller", "sgf", "--scenarios", Invariant(scenarios), "--json"]));
+        jobs.Add(("sysid", ["evaluate", sysidDir, "--scenarios", Invariant(scenarios), "--json", "--skip-initial"]));
+        jobs.Add(("imitation", ["evaluate", imitationDir, "--scenarios", Invariant(scenarios), "--json", "--skip-initial"]));
 
         var outputs = new Dictionary<string, JsonElement>();
         Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = 2 }, job =>
@@ -171,6 +193,9 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
         if (plan.PaperSettingsRun)
             rows.Add(new("DiffOP Traj with the paper's settings (σ = 1, β = 0.01, SGD η = 0.1)", [Get("traj-paper-seed0", "transient_cost")], [Get("traj-paper-seed0", "steady_state_cost")], null, null));
         rows.Add(new("safe gradient flow (SGF) baseline", [Get("sgf", "transient_cost")], [Get("sgf", "steady_state_cost")], null, null));
+        rows.Add(new("system identification (A fitted to the transitions, C_v = I), Traj", [Get("sysid", "transient_cost")], [Get("sysid", "steady_state_cost")], null, null));
+        rows.Add(new($"imitation of SGF ({plan.ImitationDemonstrations} demonstrations; the paper's PDP imitated TASRL), Traj",
+            [Get("imitation", "transient_cost")], [Get("imitation", "steady_state_cost")], -5.86, -0.09));
         return rows;
     }
 
