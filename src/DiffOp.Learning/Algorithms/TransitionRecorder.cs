@@ -54,9 +54,9 @@ public static class TransitionRecorder
         return data;
     }
 
-    private static double Gaussian(Random random)
+    /// <summary>A standard normal draw (Box–Muller on (0, 1]).</summary>
+    internal static double Gaussian(Random random)
     {
-        // Box–Muller on (0, 1].
         double u1 = 1.0 - random.NextDouble(), u2 = random.NextDouble();
         return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
