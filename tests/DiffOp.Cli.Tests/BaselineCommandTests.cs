@@ -92,4 +92,28 @@ public class BaselineCommandTests
         Assert.That(JsonDocument.Parse(output).RootElement.GetProperty("mean_cost").GetDouble(), Is.Not.NaN);
         Assert.That(theta.EnumerateObject().Count(), Is.GreaterThan(1));
     }
+
+    [Test]
+    public void RlmpcTd_RunsAndWritesAnEvaluableRun()
+    {
+        string dir = Path.Combine(_root, "td");
+        var (code, output, err) = CliRunner.Run("train", "cartpole", "--algorithm", "rlmpc-td", "--iterations", "2", "--rollouts", "2", "--set", "T=4", "--lr", "0.01", "--out", dir);
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        Assert.That(output, Does.Contain("RLMPC-TD").And.Contain("mean TD error"));
+        var td = File.ReadAllLines(Path.Combine(dir, "td.csv"));
+        Assert.That(td, Has.Length.EqualTo(1 + 2), "a header and one row per iteration");
+        Assert.That(td[1].Split(',')[3], Is.EqualTo((2 * 4).ToString()), "2 episodes × 4 steps used");
+        Assert.That(File.ReadAllLines(Path.Combine(dir, "theta.csv")), Has.Length.EqualTo(1 + 3));
+        var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "config.json"))).RootElement;
+        Assert.That(config.GetProperty("mode").GetString(), Is.EqualTo("Step"), "RLMPC-TD runs the Step policy");
+        (code, output, err) = CliRunner.Run("evaluate", dir, "--episodes", "2", "--json");
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+
+        (code, _, err) = CliRunner.Run("train", "cartpole", "--algorithm", "rlmpc-td", "--discount", "1.5", "--out", Path.Combine(_root, "td2"));
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(err, Does.Contain("--discount"));
+        (code, _, err) = CliRunner.Run("train", "cartpole", "--discount", "0.9", "--out", Path.Combine(_root, "td3"));
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(err, Does.Contain("--algorithm rlmpc-td"));
+    }
 }

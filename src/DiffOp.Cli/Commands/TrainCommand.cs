@@ -48,7 +48,8 @@ internal static class TrainCommand
                           "transitions of iterations × rollouts episodes of the initial policy with excitation --sigma, keep the cost weights).",
             DefaultValueFactory = _ => "diffop",
         };
-        algorithm.AcceptOnlyFromAmong("diffop", "sysid", "imitation");
+        algorithm.AcceptOnlyFromAmong("diffop", "sysid", "imitation", "rlmpc-td");
+        var discount = new Option<double?>("--discount") { Description = "--algorithm rlmpc-td: γ of the TD target (default 0.9)." };
         var demos = new Option<int?>("--demos") { Description = "--algorithm imitation: number of demonstrations (default 10)." };
         var recipe = new Option<string>("--recipe") { Description = "default: the recommended settings (docs/training.md); paper: the paper's (σ = 1, β = 0.01, SGD η = 0.1, REINFORCE). Options given explicitly override the recipe.", DefaultValueFactory = _ => "default" };
         recipe.AcceptOnlyFromAmong("default", "paper");
@@ -66,7 +67,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a policy's parameters θ with DiffOP (policy gradient through the OCP's implicit derivative).")
         {
-            environment, algorithm, demos, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, seed, workers, set, theta, output, resume, quiet, jsonLines,
+            environment, algorithm, demos, discount, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, seed, workers, set, theta, output, resume, quiet, jsonLines,
         };
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
@@ -79,7 +80,7 @@ internal static class TrainCommand
                     // A resumed run continues as config.json says; an option that would change it is refused, not ignored.
                     Symbol[] fixedByTheRun =
                     [
-                        environment, algorithm, demos, recipe, mode, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule,
+                        environment, algorithm, demos, discount, recipe, mode, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule,
                         exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, seed, set, theta, output,
                     ];
                     var conflict = fixedByTheRun.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
@@ -90,7 +91,7 @@ internal static class TrainCommand
                     dir = resumeDir.FullName;
                     config = RunConfig.Load(Path.Combine(dir, "config.json")) with { Iterations = parse.GetValue(iterations) };
                     if (config.Algorithm != "diffop")
-                        throw new ArgumentException($"{dir} is a {config.Algorithm} run: it fits once and has nothing to resume; start a new run with --out.");
+                        throw new ArgumentException($"{dir} is a {config.Algorithm} run, which has nothing to resume (only DiffOP runs keep an optimizer state to continue): start a new run with --out.");
                 }
                 else
                 {
@@ -128,6 +129,29 @@ internal static class TrainCommand
                     };
                     if (parse.GetValue(demos) is { } demoCount && config.Algorithm != "imitation")
                         throw new ArgumentException("--demos is the number of demonstrations of --algorithm imitation: drop it, or add --algorithm imitation.");
+                    if (parse.GetValue(discount) is not null && config.Algorithm != "rlmpc-td")
+                        throw new ArgumentException("--discount is γ of --algorithm rlmpc-td: drop it, or add --algorithm rlmpc-td.");
+                    if (config.Algorithm == "rlmpc-td")
+                    {
+                        Symbol[] notTd = [recipe, beta, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, mode];
+                        var unused = notTd.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
+                        if (unused is not null)
+                            throw new ArgumentException($"--algorithm rlmpc-td has no {unused.Name}: drop it (it uses the Step policy, --iterations × --rollouts episodes, " +
+                                                        "--lr as α, --discount as γ, --sigma as the exploration, --seed, --set and --theta).");
+                        double gamma = parse.GetValue(discount) ?? 0.9;
+                        var tdConfig = config with
+                        {
+                            Mode = PolicyMode.Step, Horizon = TrainingSetup.HorizonFor(model, PolicyMode.Step),
+                            LearningRate = parse.GetResult(lr) is { Implicit: false } ? parse.GetValue(lr) : 1e-3,
+                            Sigma = parse.GetResult(sigma) is { Implicit: false } ? parse.GetValue(sigma) : model.ExplorationScale,
+                        };
+                        if (!(tdConfig.LearningRate > 0) || !double.IsFinite(tdConfig.LearningRate)) throw new ArgumentException($"--lr (α) must be positive and finite, got {tdConfig.LearningRate}.");
+                        if (!(gamma > 0 && gamma <= 1)) throw new ArgumentException($"--discount (γ) must be in (0, 1], got {gamma}.");
+                        if (!(tdConfig.Sigma >= 0) || !double.IsFinite(tdConfig.Sigma)) throw new ArgumentException($"--sigma (the exploration) must be finite and ≥ 0, got {tdConfig.Sigma}.");
+                        if (tdConfig.Rollouts < 1) throw new ArgumentException($"--rollouts must be at least 1, got {tdConfig.Rollouts}.");
+                        string tdDir = parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.Combine("runs", $"{config.Environment}-rlmpc-td-seed{config.Seed}"));
+                        return QLearningRun.Execute(tdConfig, gamma, tdDir, parse.GetValue(jsonLines) ? parse.InvocationConfiguration.Error : parse.InvocationConfiguration.Output);
+                    }
                     if (config.Algorithm == "imitation")
                     {
                         Symbol[] notImitation = [recipe, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, sigma, rollouts];

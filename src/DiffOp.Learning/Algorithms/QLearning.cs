@@ -13,6 +13,12 @@ public sealed record QLearningOptions
     public double Discount { get; init; } = 0.9;
     /// <summary>σ_e of the exploration a = Π(π(s) + e), e ~ N(0, σ_e²I), in the controls' units (0 allowed). Default 0.1.</summary>
     public double ExplorationSigma { get; init; } = 0.1;
+    /// <summary>
+    /// Learn the critic-only offset θ_V (Gros &amp; Zanon's cost offset): Q = θ_V + the Q problem's value, V = θ_V + the V
+    /// problem's value, ∂Q/∂θ_V = 1. Without it the cost weights must absorb the difference between the MPC's value and the
+    /// discounted true cost (e.g. a true cost that is negative). Default true.
+    /// </summary>
+    public bool LearnValueOffset { get; init; } = true;
     /// <summary>N: episodes per update. Default 10.</summary>
     public int EpisodesPerIteration { get; init; } = 10;
 
@@ -38,7 +44,8 @@ public sealed record QLearningIteration(double MeanEpisodeCost, double MeanTdErr
 /// RLMPC-TD: MPC-based Q-learning (Gros &amp; Zanon 2019, as in mpc4rl). Each iteration runs N episodes of the Step-mode
 /// policy with exploration a = Π(π_θ(s) + e) (Π: the control box), then, with θ held fixed, computes for every transition the
 /// TD error δ = ℓ + γV_θ(s′) − Q_θ(s, a) (<see cref="MpcQFunction"/>; V from a policy solve at s′, bootstrapped at the time
-/// limit) and takes the semi-gradient step θ ← max(θ + α·mean(δ∇θQ), lower bounds). It fits the Bellman error of the
+/// limit) and takes the semi-gradient step θ ← max(θ + α·mean(δ∇θQ), lower bounds), and θ_V ← θ_V + α·mean(δ) for the
+/// critic-only offset. It fits the Bellman error of the
 /// MPC's value, not the closed-loop cost — the reason it lags in the paper's Table 2.
 /// </summary>
 public sealed class QLearning : IDisposable
@@ -67,6 +74,9 @@ public sealed class QLearning : IDisposable
         _valueSolver = new OcpSolver(ocp, solverOptions);
         _q = new MpcQFunction(ocp, tail, solverOptions);
     }
+
+    /// <summary>θ_V, the critic-only value offset (<see cref="QLearningOptions.LearnValueOffset"/>); 0 at the start.</summary>
+    public double ValueOffset { get; set; }
 
     /// <summary>One iteration at θ (updated in place); episodes draw their starts and noise from the run seed and the iteration.</summary>
     public QLearningIteration RunIteration(double[] theta, int iteration, int runSeed)
@@ -109,7 +119,8 @@ public sealed class QLearning : IDisposable
             var q = _q.Evaluate(theta, s, a, context);
             var v = _valueSolver.Solve(theta, next, context);
             if (!q.Success || !v.IsSuccess) { failed++; continue; }
-            double delta = cost + _options.Discount * v.Objective - q.Value;
+            // δ = ℓ + γ(θ_V + V(s′)) − (θ_V + Q(s, a)).
+            double delta = cost + _options.Discount * (ValueOffset + v.Objective) - (ValueOffset + q.Value);
             for (int i = 0; i < theta.Length; i++) direction[i] += delta * q.Gradient[i];
             tdSum += delta;
             used++;
@@ -124,6 +135,7 @@ public sealed class QLearning : IDisposable
             if (!double.IsFinite(updated[i])) return new QLearningIteration(meanCost, tdSum / used, used, failed, false);
         }
         updated.CopyTo(theta, 0);
+        if (_options.LearnValueOffset) ValueOffset += _options.LearningRate * tdSum / used;   // ∂Q/∂θ_V = 1
         return new QLearningIteration(meanCost, tdSum / used, used, failed, true);
     }
 
