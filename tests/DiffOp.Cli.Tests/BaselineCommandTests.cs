@@ -100,7 +100,7 @@ public class BaselineCommandTests
         var (code, output, err) = CliRunner.Run("train", "cartpole", "--algorithm", "rlmpc-td", "--iterations", "2", "--rollouts", "2", "--set", "T=4", "--lr", "0.01", "--out", dir);
         Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
         Assert.That(output, Does.Contain("RLMPC-TD").And.Contain("mean TD error"));
-        var td = File.ReadAllLines(Path.Combine(dir, "td.csv"));
+        var td = File.ReadAllLines(Path.Combine(dir, "rlmpc.csv"));
         Assert.That(td, Has.Length.EqualTo(1 + 2), "a header and one row per iteration");
         Assert.That(td[1].Split(',')[3], Is.EqualTo((2 * 4).ToString()), "2 episodes × 4 steps used");
         Assert.That(File.ReadAllLines(Path.Combine(dir, "theta.csv")), Has.Length.EqualTo(1 + 3));
@@ -115,5 +115,22 @@ public class BaselineCommandTests
         (code, _, err) = CliRunner.Run("train", "cartpole", "--discount", "0.9", "--out", Path.Combine(_root, "td3"));
         Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
         Assert.That(err, Does.Contain("--algorithm rlmpc-td"));
+    }
+
+    [Test]
+    public void RlmpcDpg_RunsAndWritesAnEvaluableRun()
+    {
+        string dir = Path.Combine(_root, "dpg");
+        var (code, output, err) = CliRunner.Run("train", "cartpole", "--algorithm", "rlmpc-dpg", "--iterations", "2", "--rollouts", "2", "--set", "T=4", "--lr", "0.001", "--out", dir);
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        Assert.That(output, Does.Contain("RLMPC-DPG").And.Contain("|ĝ|"));
+        var log = File.ReadAllLines(Path.Combine(dir, "rlmpc.csv"));
+        Assert.That(log[0], Does.Contain("gradient_norm"));
+        Assert.That(log, Has.Length.EqualTo(1 + 2));
+        (code, _, err) = CliRunner.Run("evaluate", dir, "--episodes", "2", "--json");
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        (code, _, err) = CliRunner.Run("train", "cartpole", "--algorithm", "rlmpc-dpg", "--sigma", "0", "--out", Path.Combine(_root, "dpg0"));
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(err, Does.Contain("--sigma"));
     }
 }

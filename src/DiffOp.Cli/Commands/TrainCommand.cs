@@ -48,8 +48,8 @@ internal static class TrainCommand
                           "transitions of iterations × rollouts episodes of the initial policy with excitation --sigma, keep the cost weights).",
             DefaultValueFactory = _ => "diffop",
         };
-        algorithm.AcceptOnlyFromAmong("diffop", "sysid", "imitation", "rlmpc-td");
-        var discount = new Option<double?>("--discount") { Description = "--algorithm rlmpc-td: γ of the TD target (default 0.9)." };
+        algorithm.AcceptOnlyFromAmong("diffop", "sysid", "imitation", "rlmpc-td", "rlmpc-dpg");
+        var discount = new Option<double?>("--discount") { Description = "--algorithm rlmpc-td or rlmpc-dpg: γ of the TD targets (default 0.9)." };
         var demos = new Option<int?>("--demos") { Description = "--algorithm imitation: number of demonstrations (default 10)." };
         var recipe = new Option<string>("--recipe") { Description = "default: the recommended settings (docs/training.md); paper: the paper's (σ = 1, β = 0.01, SGD η = 0.1, REINFORCE). Options given explicitly override the recipe.", DefaultValueFactory = _ => "default" };
         recipe.AcceptOnlyFromAmong("default", "paper");
@@ -129,14 +129,14 @@ internal static class TrainCommand
                     };
                     if (parse.GetValue(demos) is { } demoCount && config.Algorithm != "imitation")
                         throw new ArgumentException("--demos is the number of demonstrations of --algorithm imitation: drop it, or add --algorithm imitation.");
-                    if (parse.GetValue(discount) is not null && config.Algorithm != "rlmpc-td")
-                        throw new ArgumentException("--discount is γ of --algorithm rlmpc-td: drop it, or add --algorithm rlmpc-td.");
-                    if (config.Algorithm == "rlmpc-td")
+                    if (parse.GetValue(discount) is not null && !config.Algorithm.StartsWith("rlmpc-", StringComparison.Ordinal))
+                        throw new ArgumentException("--discount is γ of --algorithm rlmpc-td or rlmpc-dpg: drop it, or add --algorithm rlmpc-td.");
+                    if (config.Algorithm.StartsWith("rlmpc-", StringComparison.Ordinal))
                     {
                         Symbol[] notTd = [recipe, beta, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, mode];
                         var unused = notTd.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
                         if (unused is not null)
-                            throw new ArgumentException($"--algorithm rlmpc-td has no {unused.Name}: drop it (it uses the Step policy, --iterations × --rollouts episodes, " +
+                            throw new ArgumentException($"--algorithm {config.Algorithm} has no {unused.Name}: drop it (it uses the Step policy, --iterations × --rollouts episodes, " +
                                                         "--lr as α, --discount as γ, --sigma as the exploration, --seed, --set and --theta).");
                         double gamma = parse.GetValue(discount) ?? 0.9;
                         var tdConfig = config with
@@ -149,8 +149,8 @@ internal static class TrainCommand
                         if (!(gamma > 0 && gamma <= 1)) throw new ArgumentException($"--discount (γ) must be in (0, 1], got {gamma}.");
                         if (!(tdConfig.Sigma >= 0) || !double.IsFinite(tdConfig.Sigma)) throw new ArgumentException($"--sigma (the exploration) must be finite and ≥ 0, got {tdConfig.Sigma}.");
                         if (tdConfig.Rollouts < 1) throw new ArgumentException($"--rollouts must be at least 1, got {tdConfig.Rollouts}.");
-                        string tdDir = parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.Combine("runs", $"{config.Environment}-rlmpc-td-seed{config.Seed}"));
-                        return QLearningRun.Execute(tdConfig, gamma, tdDir, parse.GetValue(jsonLines) ? parse.InvocationConfiguration.Error : parse.InvocationConfiguration.Output);
+                        string tdDir = parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.Combine("runs", $"{config.Environment}-{config.Algorithm}-seed{config.Seed}"));
+                        return RlmpcRun.Execute(tdConfig, gamma, tdDir, parse.GetValue(jsonLines) ? parse.InvocationConfiguration.Error : parse.InvocationConfiguration.Output);
                     }
                     if (config.Algorithm == "imitation")
                     {
