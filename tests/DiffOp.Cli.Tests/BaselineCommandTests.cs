@@ -68,6 +68,12 @@ public class BaselineCommandTests
         (code, _, err) = CliRunner.Run("train", "cartpole", "--demos", "3", "--out", Path.Combine(_root, "z"));
         Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
         Assert.That(err, Does.Contain("--algorithm imitation"));
+        (code, _, err) = CliRunner.Run("train", "cartpole", "--algorithm", "sysid", "--workers", "2", "--out", Path.Combine(_root, "v"));
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(err, Does.Contain("--workers").And.Contain("does not apply"));
+        (code, _, err) = CliRunner.Run("train", "cartpole", "--algorithm", "imitation", "--iterations", "5", "--out", Path.Combine(_root, "u"));
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(err, Does.Contain("--iterations"));
         (code, _, err) = CliRunner.Run("train", "cartpole", "--algorithm", "reinforce", "--out", Path.Combine(_root, "w"));
         Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
         Assert.That(err, Does.Contain("reinforce"));
@@ -86,7 +92,11 @@ public class BaselineCommandTests
         Assert.That(report.GetProperty("source").GetString(), Does.Contain(environment == "voltage" ? "safe-gradient-flow" : "true-θ OCP"));
         var theta = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "params.json"))).RootElement.GetProperty("theta");
         int fixedEntry = report.GetProperty("fixed_entry").GetInt32();
-        Assert.That(fixedEntry, Is.Zero, "the first cost weight fixes the scale");
+        var names = File.ReadAllLines(Path.Combine(dir, "theta.csv"))[0].Split(',').Skip(1).ToArray();
+        var fittedEntries = report.GetProperty("fitted_entries").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        Assert.That(names[fixedEntry], Does.Not.StartWith("theta_f"), "a cost weight fixes the scale, never a dynamics parameter");
+        Assert.That(fittedEntries, Is.SupersetOf(Enumerable.Range(0, names.Length).Where(i => names[i].StartsWith("theta_f"))), "every dynamics parameter is fitted");
+        Assert.That(fittedEntries, Does.Not.Contain(fixedEntry));
         (code, output, err) = CliRunner.Run("evaluate", dir, "--episodes", "2", "--json");
         Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
         Assert.That(JsonDocument.Parse(output).RootElement.GetProperty("mean_cost").GetDouble(), Is.Not.NaN);

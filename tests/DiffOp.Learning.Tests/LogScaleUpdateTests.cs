@@ -78,6 +78,19 @@ public class LogScaleUpdateTests
     }
 
     [Test]
+    public void AFlaggedEntryAtZero_TakesTheOrdinaryStep_ThenRelativeOnes()
+    {
+        // A weight projected onto its bound 0 cannot move in log scale: it takes the additive step until it is positive.
+        var adam = new ParameterOptimizer(OptimizerKind.Adam, 0.1, 1, logScale: [true]);
+        double[] theta = [0.0];
+        Assert.That(adam.TryStep(theta, [-1.0]), Is.True);
+        Assert.That(theta[0], Is.EqualTo(0.1).Within(1e-8), "the ordinary first step η·sign(−ĝ)");
+        double before = theta[0];
+        Assert.That(adam.TryStep(theta, [-1.0]), Is.True);
+        Assert.That(theta[0], Is.GreaterThan(before).And.LessThan(before * Math.Exp(0.2)), "now a relative step");
+    }
+
+    [Test]
     public void MaskComesFromTheLowerBounds()
     {
         var options = new TrainingOptions

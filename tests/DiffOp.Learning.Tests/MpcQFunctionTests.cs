@@ -117,6 +117,29 @@ public class MpcQFunctionTests
     }
 
     [Test]
+    public void WithOneStage_TheTerminalRowIsPenalized_AndItsGradientMatchesDifferences()
+    {
+        var b = new OcpBuilder("one-stage-terminal-row", 1, 1, 1);
+        var f = b.AddParameter("f", [1.0, 0.5, 0.2]);
+        b.SetDynamics(new SxVector(f[0] * b.State[0] + f[1] * b.Control[0]));
+        b.SetStageCost(Sx.Sqr(b.State[0]) + Sx.Sqr(b.Control[0]));
+        b.SetTerminalCost(Sx.Sqr(b.State[0]));
+        b.SetTerminalConstraints(new SxVector(b.State[0] - f[2]));   // x₁ ≤ θ₂
+        using var q = new MpcQFunction(b.Build(), null, Tight, penaltyWeight: 50);
+        double[] theta = [1.0, 0.5, 0.2];
+        var value = q.Evaluate(theta, [0.4], [0.6], []);              // x₁ = 0.7 > 0.2
+        Assert.That(value.Penalty, Is.EqualTo(50 * 0.5).Within(1e-12));
+        const double h = 1e-6;
+        for (int i = 0; i < 3; i++)
+        {
+            var plus = (double[])theta.Clone(); plus[i] += h;
+            var minus = (double[])theta.Clone(); minus[i] -= h;
+            double fd = (q.Evaluate(plus, [0.4], [0.6], []).Value - q.Evaluate(minus, [0.4], [0.6], []).Value) / (2 * h);
+            Assert.That(value.Gradient[i], Is.EqualTo(fd).Within(1e-6 * (1 + Math.Abs(fd))), $"∂Q/∂θ[{i}]");
+        }
+    }
+
+    [Test]
     public void AMismatchedTail_IsRejected()
     {
         var ocp = LqrSamples.BoxLqr(8);

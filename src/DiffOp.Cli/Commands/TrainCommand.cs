@@ -44,8 +44,9 @@ internal static class TrainCommand
         var sharedStart = new Option<bool>("--shared-start") { Description = "The rollouts of one iteration share their initial state and differ only in noise (pairs well with --estimator baseline; on in the default recipe, --shared-start false turns it off)." };
         var algorithm = new Option<string>("--algorithm")
         {
-            Description = "diffop (policy gradient through the OCP, the default) or sysid (system identification: fit the dynamics parameters to the " +
-                          "transitions of iterations × rollouts episodes of the initial policy with excitation --sigma, keep the cost weights).",
+            Description = "diffop (policy gradient through the OCP, the default); the baselines of docs/baselines.md: sysid (fit the dynamics parameters to " +
+                          "transitions of iterations × rollouts episodes with excitation --sigma), imitation (fit θ to --demos expert trajectories), rlmpc-td " +
+                          "(MPC-based Q-learning) or rlmpc-dpg (deterministic policy gradient with a compatible advantage).",
             DefaultValueFactory = _ => "diffop",
         };
         algorithm.AcceptOnlyFromAmong("diffop", "sysid", "imitation", "rlmpc-td", "rlmpc-dpg");
@@ -129,6 +130,14 @@ internal static class TrainCommand
                     };
                     if (parse.GetValue(demos) is { } demoCount && config.Algorithm != "imitation")
                         throw new ArgumentException("--demos is the number of demonstrations of --algorithm imitation: drop it, or add --algorithm imitation.");
+                    if (config.Algorithm != "diffop")
+                    {
+                        Symbol[] processOptions = [workers, quiet, jsonLines];
+                        var given = processOptions.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
+                        if (given is not null)
+                            throw new ArgumentException($"--algorithm {config.Algorithm} runs in this process and prints one line when it starts and one when it ends: " +
+                                                        $"{given.Name} does not apply to it; drop it.");
+                    }
                     if (parse.GetValue(discount) is not null && !config.Algorithm.StartsWith("rlmpc-", StringComparison.Ordinal))
                         throw new ArgumentException("--discount is γ of --algorithm rlmpc-td or rlmpc-dpg: drop it, or add --algorithm rlmpc-td.");
                     if (config.Algorithm.StartsWith("rlmpc-", StringComparison.Ordinal))
@@ -154,7 +163,7 @@ internal static class TrainCommand
                     }
                     if (config.Algorithm == "imitation")
                     {
-                        Symbol[] notImitation = [recipe, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, sigma, rollouts];
+                        Symbol[] notImitation = [recipe, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, sigma, rollouts, iterations];
                         var unused = notImitation.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
                         if (unused is not null)
                             throw new ArgumentException($"--algorithm imitation fits θ to demonstrations and has no {unused.Name}: drop it " +

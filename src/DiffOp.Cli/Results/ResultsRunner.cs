@@ -149,12 +149,27 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
                      (imitation, new[] { "train", "voltage", "--algorithm", "imitation", "--mode", "traj", "--demos", Invariant(plan.ImitationDemonstrations), "--seed", "0" }),
                  })
         {
-            if (File.Exists(Path.Combine(dir, "params.json"))) { _reused++; continue; }
+            if (File.Exists(Path.Combine(dir, "params.json")) && BaselineMatches(dir, args)) { _reused++; continue; }
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
             progress.WriteLine($"    train {Path.GetFileName(dir)}");
             ChildCommand.RunOrThrow([.. args, "--out", dir], dir + ".log", captureOutput: false);
         }
         return (sysid, imitation);
+    }
+
+    /// <summary>A baseline folder is reused only when its config.json says the algorithm, iterations, rollouts and demonstrations asked for.</summary>
+    private static bool BaselineMatches(string dir, string[] args)
+    {
+        string configPath = Path.Combine(dir, "config.json");
+        if (!File.Exists(configPath)) return false;
+        var config = RunConfig.Load(configPath);
+        string Arg(string name) => args[Array.IndexOf(args, name) + 1];
+        if (config.Algorithm != Arg("--algorithm") || config.Seed != 0 || config.Settings.Length != 0) return false;
+        if (config.Algorithm == "sysid")
+            return config.Iterations.ToString(CultureInfo.InvariantCulture) == Arg("--iterations") && config.Rollouts.ToString(CultureInfo.InvariantCulture) == Arg("--rollouts");
+        string report = Path.Combine(dir, "imitation.json");
+        return File.Exists(report) &&
+               JsonDocument.Parse(File.ReadAllText(report)).RootElement.GetProperty("demonstrations").GetInt32().ToString(CultureInfo.InvariantCulture) == Arg("--demos");
     }
 
     private IReadOnlyList<VoltageTableRow> VoltageTable()
@@ -214,7 +229,7 @@ internal sealed record RunSettings(string Recipe, double Sigma, double LearningR
     public bool Matches(RunConfig c)
     {
         var expected = Recipe == "paper" ? TrainingOptions.Paper(c.Mode) : TrainingOptions.Recommended(c.Mode, Sigma, LearningRate);
-        return c.Recipe == Recipe && c.Sigma == expected.Sigma && c.Beta.Equals(expected.Beta) && c.LearningRate == expected.LearningRate &&
+        return c.Algorithm == "diffop" && c.Recipe == Recipe && c.Sigma == expected.Sigma && c.Beta.Equals(expected.Beta) && c.LearningRate == expected.LearningRate &&
                c.Optimizer == expected.Optimizer && c.Estimator == expected.Estimator && c.SharedStart == expected.SharedInitialState &&
                c.Antithetic == expected.Antithetic && c.TangentExploration == expected.TangentExploration && c.Schedule == expected.Schedule &&
                c.LogScale == expected.LogScalePositiveParameters &&

@@ -26,21 +26,25 @@ internal static class ImitationRun
         var model = setup.Model;
         int horizon = model.EpisodeLength;
         var ocp = ProblemLimits.Build(model, horizon, setup.Theta0);
-        Directory.CreateDirectory(dir);
-        config.Save(Path.Combine(dir, "config.json"));
         string source = model is VoltagePolicyModel ? "closed-loop trajectories of the safe-gradient-flow controller" : "plans of the true-θ OCP";
         info.WriteLine($"imitation for {config.Environment}: {demos} demonstrations ({source}, T = {horizon}), fitting θ (seed {config.Seed}) → {dir}");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var data = model is VoltagePolicyModel voltage ? VoltageDemonstrations(voltage, ocp, demos, config.Seed) : PlanDemonstrations(model, config.Settings, ocp, demos, config.Seed);
         double demoSeconds = clock.Elapsed.TotalSeconds;
 
-        // Fix the first cost weight: ζ* does not change when every cost weight is multiplied by the same factor.
-        int fixedWeight = setup.Ocp.Parameters[0].Offset;
-        var fitted = Enumerable.Range(0, setup.Ocp.ParameterCount).Where(i => i != fixedWeight).ToArray();
+        // Hold one cost weight — the first entry the dynamics do not depend on — at its initial value: ζ* does not change
+        // when every cost weight is multiplied by the same factor. Every dynamics entry is fitted.
+        var dynamicsEntries = new SystemIdentification(ocp).FittedEntries.ToHashSet();
+        int fixedWeight = Enumerable.Range(0, ocp.ParameterCount).FirstOrDefault(i => !dynamicsEntries.Contains(i), -1);
+        var fitted = Enumerable.Range(0, ocp.ParameterCount).Where(i => i != fixedWeight).ToArray();
         using var imitation = new Imitation(ocp, TrainingSetup.PolicySolverOptions);
         var result = imitation.Fit(data, setup.Theta0, ocp.DefaultContext(), fitted, model.ParameterLowerBounds());
-        if (!result.Theta.All(double.IsFinite))
-            throw new InvalidOperationException("The fit produced a non-finite θ; nothing was written.");
+        if (!double.IsFinite(result.Loss) || !result.Theta.All(double.IsFinite))
+            throw new TrainingStalledException(
+                $"The imitation fit did not reach a finite loss ({result.FailedSolves} plans failed): the policy OCP does not solve from the demonstrations' " +
+                "starts at the initial θ. Nothing was written; check the OCP with 'diffop solve'.");
+        Directory.CreateDirectory(dir);
+        config.Save(Path.Combine(dir, "config.json"));
 
         var blocks = setup.Ocp.Parameters;
         new TrainingCheckpoint
@@ -54,7 +58,7 @@ internal static class ImitationRun
         ThetaCsvWriter.Append(thetaCsv, blocks, config.Iterations, result.Theta);
         File.WriteAllText(Path.Combine(dir, "imitation.json"), JsonSerializer.Serialize(new
         {
-            demonstrations = data.Count, source, horizon, fixed_entry = fixedWeight, initial_loss = result.InitialLoss, loss = result.Loss,
+            demonstrations = data.Count, source, horizon, fixed_entry = fixedWeight, fitted_entries = fitted, initial_loss = result.InitialLoss, loss = result.Loss,
             iterations = result.Iterations, converged = result.Converged, failed_solves = result.FailedSolves, loss_history = result.LossHistory,
             demos_s = demoSeconds, fit_s = clock.Elapsed.TotalSeconds - demoSeconds,
         }, JsonOutput.Indented));
@@ -78,7 +82,7 @@ internal static class ImitationRun
             if (plan.IsSuccess) demos.Add(new Demonstration((double[])x0.Clone(), plan.Trajectory.ToArray()));
         }
         if (demos.Count < count)
-            throw new InvalidOperationException($"Only {demos.Count} of {count} demonstrations could be planned at the true θ: the OCP fails from most starts.");
+            throw new TrainingStalledException($"Only {demos.Count} of {count} demonstrations could be planned at the true θ: the OCP fails from most starts; check it with 'diffop solve --theta true'.");
         return demos;
     }
 

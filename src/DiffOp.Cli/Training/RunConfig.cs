@@ -36,7 +36,7 @@ internal sealed record RunConfig
     [JsonPropertyName("trust_radius")] public double? TrustRadius { get; init; }
     [JsonPropertyName("tangent_exploration")] public bool TangentExploration { get; init; }
     [JsonPropertyName("log_scale")] public bool LogScale { get; init; }
-    /// <summary>diffop (policy gradient, the default) or sysid (system identification, the "model first" baseline).</summary>
+    /// <summary>diffop (policy gradient, the default) or a baseline: sysid, imitation, rlmpc-td, rlmpc-dpg (docs/baselines.md).</summary>
     [JsonPropertyName("algorithm")] public string Algorithm { get; init; } = "diffop";
     [JsonPropertyName("schedule")] public LearningRateSchedule Schedule { get; init; }
     [JsonPropertyName("seed")] public required int Seed { get; init; }

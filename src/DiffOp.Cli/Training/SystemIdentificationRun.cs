@@ -21,8 +21,7 @@ internal static class SystemIdentificationRun
         if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
             throw new IOException($"The run folder {dir} exists and is not empty: choose another --out.");
         var setup = new TrainingSetup(config);
-        Directory.CreateDirectory(dir);
-        config.Save(Path.Combine(dir, "config.json"));
+        var sysid = new SystemIdentification(setup.Ocp);   // before recording: a model whose dynamics ignore θ fails here, at once
         int episodes = config.Iterations * config.Rollouts;
         info.WriteLine($"system identification for {config.Environment}: recording {episodes} episodes ({config.Iterations} × {config.Rollouts}) of the initial " +
                        $"{config.Mode} policy with excitation σ = {config.Sigma}, then fitting θ_f (seed {config.Seed}) → {dir}");
@@ -36,10 +35,11 @@ internal static class SystemIdentificationRun
             live.Done();
         }
         double recordSeconds = clock.Elapsed.TotalSeconds;
-        var sysid = new SystemIdentification(setup.Ocp);
         var result = sysid.Fit(data, setup.Theta0, setup.Ocp.DefaultContext(), setup.Model.ParameterLowerBounds());
-        if (!result.Theta.All(double.IsFinite))
-            throw new InvalidOperationException("The fit produced a non-finite θ; nothing was written. Try more excitation (--sigma) or more episodes.");
+        if (!double.IsFinite(result.Loss) || !result.Theta.All(double.IsFinite))
+            throw new TrainingStalledException("The fit did not reach a finite prediction error; nothing was written. Try more excitation (--sigma) or more episodes.");
+        Directory.CreateDirectory(dir);
+        config.Save(Path.Combine(dir, "config.json"));
 
         var blocks = setup.Ocp.Parameters;
         var checkpoint = new TrainingCheckpoint

@@ -14,7 +14,7 @@ public sealed record Demonstration(double[] InitialState, double[] Trajectory);
 /// <param name="Iterations">Levenberg–Marquardt iterations taken.</param>
 /// <param name="Converged">True when the last step met the step tolerance (or no step lowered ℓ); false at the iteration limit.</param>
 /// <param name="LossHistory">ℓ after each accepted iteration (first entry: ℓ(θ₀)).</param>
-/// <param name="FailedSolves">Solves that failed during the fit (their demonstrations count as +∞ loss at that θ, so such a step is rejected).</param>
+/// <param name="FailedSolves">Solves that failed, or plans that were not differentiable, during the fit (a failed solve makes the loss +∞ at that θ, so such a step is rejected; a non-differentiable plan is left out of that step's normal equations).</param>
 public sealed record ImitationResult(
     double[] Theta, IReadOnlyList<int> FittedEntries, double InitialLoss, double Loss, int Iterations, bool Converged, IReadOnlyList<double> LossHistory, int FailedSolves);
 
@@ -78,7 +78,9 @@ public sealed class Imitation : IDisposable
             {
                 var plan = _solver.Solve(theta, demo.InitialState, p);
                 if (!plan.IsSuccess) { FailedSolves++; continue; }
-                var jacobian = _sensitivity.Jacobian(plan);
+                SensitivityResult jacobian;
+                try { jacobian = _sensitivity.Jacobian(plan); }
+                catch (SensitivityException) { FailedSolves++; continue; }   // not differentiable here (singular KKT): leave this demonstration out of the step
                 var z = plan.Trajectory;
                 for (int row = 0; row < rows; row++)
                 {

@@ -26,6 +26,7 @@ internal static class LevenbergMarquardt
         var jtj = new double[k * k]; var jtr = new double[k];
         var system = new double[k * k]; var step = new double[k]; var trial = new double[theta.Length];
         bool converged = current == 0;
+        if (!double.IsFinite(current)) return new LeastSquaresFit(theta, initial, current, 0, false, history);   // nothing to descend from
         int iteration = 0;
         while (!converged && iteration < options.MaxIterations)
         {
@@ -70,7 +71,13 @@ internal static class LevenbergMarquardt
                     damping *= 10;
                 }
             }
-            if (!accepted) { converged = true; break; }   // no step lowers ℓ at any damping: a (local) minimum to working precision
+            if (!accepted)
+            {
+                // No step lowers ℓ at any damping: a (local) minimum to working precision — unless ℓ itself is not finite
+                // (e.g. every solve failed), which is no minimum at all.
+                converged = double.IsFinite(current);
+                break;
+            }
         }
         return new LeastSquaresFit(theta, initial, current, iteration, converged, history);
     }

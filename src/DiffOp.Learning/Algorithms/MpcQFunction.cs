@@ -16,8 +16,8 @@ public sealed record QValue(double Value, double[] Gradient, double Penalty, boo
 /// fixed to a. Since x₁ = f(s, a; θ) is then fixed too, Q_θ(s, a) = c(s, a; θ) + V^{H−1}_θ(f(s, a; θ)): the stage cost plus
 /// the optimal value of the same OCP over H − 1 stages from x₁ (for H = 1, the terminal cost c_H(x₁)). Its gradient comes
 /// from the envelope theorem (<see cref="ValueGradient"/>) and the chain rule through x₁ with ∂V/∂x_init = λ₋₁:
-/// ∇θQ = ∇θc(s, a) + ∇θV^{H−1}(x₁) + (∂f/∂θ)ᵀλ₋₁. Rows that (s, a) alone fixes — the path rows of stage 0 and the state
-/// bounds of x₁ — are evaluated, not imposed: a violated row adds the exact penalty w·max(0, violation) (an infeasible
+/// ∇θQ = ∇θc(s, a) + ∇θV^{H−1}(x₁) + (∂f/∂θ)ᵀλ₋₁. Rows that (s, a) alone fixes — the path rows of stage 0, the state
+/// bounds of x₁ and, for H = 1, the terminal rows — are evaluated, not imposed: a violated row adds the exact penalty w·max(0, violation) (an infeasible
 /// Q problem would otherwise be +∞). Q(s, π(s)) = V(s) when no such row is violated.
 /// </summary>
 public sealed class MpcQFunction : IDisposable
@@ -70,6 +70,9 @@ public sealed class MpcQFunction : IDisposable
             ("c_H", SxSparseMatrix.FromScalar(d.TerminalCost)),
             ("c_H_x", SxSparseMatrix.FromVector(Derivatives.Gradient(d.TerminalCost, d.State))),
             ("c_H_theta", SxSparseMatrix.FromVector(Derivatives.Gradient(d.TerminalCost, d.Theta))),
+            ("g_H", SxSparseMatrix.FromVector(d.TerminalConstraints)),
+            ("g_H_x", Derivatives.Jacobian(d.TerminalConstraints, d.State)),
+            ("g_H_theta", Derivatives.Jacobian(d.TerminalConstraints, d.Theta)),
         ]);
         _n = ocp.StateCount; _m = ocp.ControlCount; _p = ocp.Layout.PathConstraintCount; _d = ocp.ParameterCount;
     }
@@ -122,6 +125,22 @@ public sealed class MpcQFunction : IDisposable
             AddVector(ws.Output(1), _terminal.OutputSparsity(1), 1.0, cx);
             for (int i = 0; i < _n; i++) xGradient[i] += cx[i];
             AddVector(ws.Output(2), _terminal.OutputSparsity(2), 1.0, gradient);
+            // With H = 1 the terminal rows g_H(x₁) ≤ 0 are fixed by (s, a) too: an exact penalty like the others.
+            int q = _ocp.Layout.TerminalConstraintCount;
+            if (q > 0)
+            {
+                var gH = ws.Output(3);
+                var gx = new double[q * _n]; var gt = new double[q * _d];
+                Dense(ws.Output(4), _terminal.OutputSparsity(4), gx);
+                Dense(ws.Output(5), _terminal.OutputSparsity(5), gt);
+                for (int j = 0; j < q; j++)
+                {
+                    if (gH[j] <= 0) continue;
+                    penalty += PenaltyWeight * gH[j];
+                    for (int i = 0; i < _n; i++) xGradient[i] += PenaltyWeight * gx[j * _n + i];
+                    for (int i = 0; i < _d; i++) gradient[i] += PenaltyWeight * gt[j * _d + i];
+                }
+            }
         }
         else
         {

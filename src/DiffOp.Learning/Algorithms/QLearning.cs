@@ -43,8 +43,9 @@ public sealed record QLearningIteration(double MeanEpisodeCost, double MeanTdErr
 /// <summary>
 /// RLMPC-TD: MPC-based Q-learning (Gros &amp; Zanon 2019, as in mpc4rl). Each iteration runs N episodes of the Step-mode
 /// policy with exploration a = Π(π_θ(s) + e) (Π: the control box), then, with θ held fixed, computes for every transition the
-/// TD error δ = ℓ + γV_θ(s′) − Q_θ(s, a) (<see cref="MpcQFunction"/>; V from a policy solve at s′, bootstrapped at the time
-/// limit) and takes the semi-gradient step θ ← max(θ + α·mean(δ∇θQ), lower bounds), and θ_V ← θ_V + α·mean(δ) for the
+/// TD error δ = ℓ + γV_θ(s′) − Q_θ(s, a) (<see cref="MpcQFunction"/>; V from a policy solve at s′). The episode's last
+/// transition — a simulator failure with its penalty cost, or the time limit, where the control tasks add their terminal
+/// cost to ℓ — has the target ℓ alone, so a failure is learned from and the terminal cost is not counted twice and takes the semi-gradient step θ ← max(θ + α·mean(δ∇θQ), lower bounds), and θ_V ← θ_V + α·mean(δ) for the
 /// critic-only offset. It fits the Bellman error of the
 /// MPC's value, not the closed-loop cost — the reason it lags in the paper's Table 2.
 /// </summary>
@@ -84,7 +85,7 @@ public sealed class QLearning : IDisposable
         ArgumentNullException.ThrowIfNull(theta);
         if (theta.Length != _ocp.ParameterCount) throw new ArgumentException($"θ has {theta.Length} entries; the OCP has {_ocp.ParameterCount}.", nameof(theta));
         int n = _ocp.StateCount, m = _ocp.ControlCount;
-        var transitions = new List<(double[] S, double[] A, double Cost, double[] Next)>();
+        var transitions = new List<(double[] S, double[] A, double Cost, double[] Next, bool Last)>();
         double totalCost = 0;
         using var feedback = new FeedbackPolicy(_policy, theta);
         for (int e = 0; e < _options.EpisodesPerIteration; e++)
@@ -103,10 +104,12 @@ public sealed class QLearning : IDisposable
                 var next = new double[n];
                 var step = _environment.Step(a, next);
                 totalCost += step.Cost;
-                if (step.Failed) break;
-                transitions.Add((s, a, step.Cost, next));
+                // The episode's last transition (a failure, with its penalty cost, or the time limit, where the control
+                // tasks add the terminal cost to ℓ) has the target ℓ alone: no bootstrap from V(s′).
+                bool last = step.Failed || step.Done || t == _environment.EpisodeLength - 1;
+                transitions.Add((s, a, step.Cost, next, last));
+                if (step.Failed || step.Done) break;
                 s = next;
-                if (step.Done) break;
             }
         }
 
@@ -114,13 +117,19 @@ public sealed class QLearning : IDisposable
         double tdSum = 0;
         int used = 0, failed = 0;
         var context = _ocp.DefaultContext();
-        foreach (var (s, a, cost, next) in transitions)
+        foreach (var (s, a, cost, next, last) in transitions)
         {
             var q = _q.Evaluate(theta, s, a, context);
-            var v = _valueSolver.Solve(theta, next, context);
-            if (!q.Success || !v.IsSuccess) { failed++; continue; }
-            // δ = ℓ + γ(θ_V + V(s′)) − (θ_V + Q(s, a)).
-            double delta = cost + _options.Discount * (ValueOffset + v.Objective) - (ValueOffset + q.Value);
+            if (!q.Success) { failed++; continue; }
+            double bootstrap = 0;
+            if (!last)
+            {
+                var v = next.All(double.IsFinite) ? _valueSolver.Solve(theta, next, context) : null;
+                if (v is null || !v.IsSuccess) { failed++; continue; }
+                bootstrap = _options.Discount * (ValueOffset + v.Objective);
+            }
+            // δ = ℓ + γ(θ_V + V(s′)) − (θ_V + Q(s, a)), without the bootstrap term at the episode's last transition.
+            double delta = cost + bootstrap - (ValueOffset + q.Value);
             for (int i = 0; i < theta.Length; i++) direction[i] += delta * q.Gradient[i];
             tdSum += delta;
             used++;

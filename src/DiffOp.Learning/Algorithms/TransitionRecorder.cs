@@ -5,8 +5,8 @@ namespace DiffOp.Learning.Algorithms;
 
 /// <summary>
 /// Records transitions (x, u, x₊) of the true system for <see cref="SystemIdentification"/>: episodes of a deterministic
-/// policy with independent Gaussian excitation N(0, σ²) added to every action — the same data a DiffOP run of that many
-/// episodes would see, used to fit a model instead of following the policy gradient.
+/// policy with independent Gaussian excitation N(0, σ²) added to every action: as many episodes, of the same kind, as a
+/// DiffOP run of that budget sees (not the same starts: episode e uses the seed of iteration e, rollout 0).
 /// </summary>
 public static class TransitionRecorder
 {

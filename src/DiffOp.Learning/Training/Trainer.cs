@@ -38,9 +38,17 @@ public sealed class Trainer
         }
         if (executor is SequentialRolloutExecutor { Worker: var worker }) CheckAgreement(options, worker);
         _theta = (double[])theta.Clone();
+        if (options.LogScalePositiveParameters && options.ParameterLowerBounds is null)
+            throw new ArgumentException(
+                "LogScalePositiveParameters updates the entries whose lower bound is ≥ 0 in log scale, but ParameterLowerBounds is not set: give the bounds (e.g. IPolicyModel.ParameterLowerBounds()).",
+                nameof(options));
         Optimizer = optimizer ?? options.CreateOptimizer(theta.Length);
         if (Optimizer.Kind != options.Optimizer)
             throw new ArgumentException($"The optimizer passed in is {Optimizer.Kind}, but the options say {options.Optimizer}: create it with options.CreateOptimizer.", nameof(optimizer));
+        var mask = options.LogScaleMask(theta.Length);
+        bool sameMask = mask is null ? Optimizer.LogScale is null || !Optimizer.LogScale.Contains(true) : Optimizer.LogScale is { } given && given.SequenceEqual(mask);
+        if (!sameMask)
+            throw new ArgumentException("The optimizer passed in updates other entries in log scale than the options say: create it with options.CreateOptimizer.", nameof(optimizer));
         CompletedIterations = completedIterations;
     }
 
