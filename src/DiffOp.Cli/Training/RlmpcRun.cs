@@ -14,6 +14,9 @@ namespace DiffOp.Cli.Training;
 /// </summary>
 internal static class RlmpcRun
 {
+    /// <summary>Iterations in a row without an update after which the run stops (as DiffOP runs do).</summary>
+    private const int StallLimit = 5;
+
     /// <summary>What one iteration reports.</summary>
     private readonly record struct Outcome(double MeanCost, double Signal, int Used, int Failed, bool Updated);
 
@@ -72,9 +75,11 @@ internal static class RlmpcRun
         File.WriteAllText(log, td ? "iteration,mean_cost,mean_td_error,transitions,failed_transitions,updated\n" : "iteration,mean_cost,gradient_norm,rollouts,failed_rollouts,updated\n");
         var live = new LiveCounter(Console.Error, LiveCounter.IsTerminal(Console.Error), "iteration", config.Iterations);
         Outcome? first = null, last = null;
+        int stalled = 0;
         for (int k = 0; k < config.Iterations; k++)
         {
             var outcome = iterate(theta, k);
+            stalled = outcome.Updated ? 0 : stalled + 1;
             last = outcome;
             first ??= outcome;
             live.Tick(k + 1);
@@ -87,6 +92,13 @@ internal static class RlmpcRun
                 Theta = blocks.ToDictionary(b => b.Name, b => theta.AsSpan(b.Offset, b.Length).ToArray()),
                 OptimizerFirstMoment = new double[theta.Length], OptimizerSecondMoment = new double[theta.Length], OptimizerSteps = k + 1,
             }.Save(Path.Combine(dir, "params.json"));
+            if (stalled == StallLimit)
+            {
+                live.Done();
+                throw new TrainingStalledException(
+                    $"{StallLimit} iterations in a row applied no update (every transition or rollout was dropped: the policy OCP no longer solves at this θ). " +
+                    $"θ and {Path.GetFileName(log)} are saved in {dir}; try a smaller --lr (α).");
+            }
         }
         live.Done();
         info.WriteLine($"done: mean exploring cost {first!.Value.MeanCost:G6} (iteration 1) → {last!.Value.MeanCost:G6} (iteration {config.Iterations}); " +
