@@ -10,9 +10,7 @@ internal static class TrainingRun
     {
         // With JSON lines, stdout carries only the per-iteration objects; the run's other messages go to stderr.
         var info = style == ProgressStyle.JsonLines ? error ?? TextWriter.Null : output;
-        // Load Ipopt here first: with worker processes a missing Ipopt would otherwise surface as workers that keep dying.
-        DiffOp.Interop.Ipopt.IpoptLibrary.EnsureLoaded();
-        var setup = new TrainingSetup(config);
+        var setup = new TrainingSetup(config);   // validates the configuration (horizon, sizes) before anything native
         string paramsPath = Path.Combine(dir, "params.json"), metricsPath = Path.Combine(dir, "metrics.csv"), thetaPath = Path.Combine(dir, "theta.csv");
         var options = config.ToTrainingOptions() with { ParameterLowerBounds = setup.Model.ParameterLowerBounds() };
         double[] theta = setup.Theta0;
@@ -49,11 +47,14 @@ internal static class TrainingRun
         {
             if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
                 throw new IOException($"The run folder {dir} exists and is not empty: choose another --out, or continue it with --resume {dir}.");
-            Directory.CreateDirectory(dir);
+            Directory.CreateDirectory(dir);   // an unwritable --out is a usage error, reported before a missing Ipopt
+            // Load Ipopt before the first file: with worker processes a missing Ipopt would otherwise surface as workers that keep dying.
+            DiffOp.Interop.Ipopt.IpoptLibrary.EnsureLoaded();
             config.Save(Path.Combine(dir, "config.json"));
             ThetaCsvWriter.Append(thetaPath, setup.Ocp.Parameters, 0, theta);
         }
 
+        DiffOp.Interop.Ipopt.IpoptLibrary.EnsureLoaded();   // (resume) before any worker starts
         info.WriteLine($"training {config.Environment} ({config.Mode}, H = {config.Horizon}, θ ∈ ℝ^{theta.Length}) for {config.Iterations} iterations × {config.Rollouts} rollouts, " +
                          $"σ = {config.Sigma}, β = {config.Beta}, η = {config.LearningRate} ({config.Optimizer}), seed {config.Seed}, {workers} worker(s) → {dir}");
         // More workers than rollouts run at once only wait (and each is a process with its own Ipopt): cap them.
