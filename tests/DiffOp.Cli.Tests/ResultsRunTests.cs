@@ -39,6 +39,8 @@ public class ResultsRunTests
         Assert.That(data.VoltageTable.Single(r => r.Policy == "DiffOP Traj").Transient.Single(), Is.Negative.And.GreaterThan(-10));
         Assert.That(data.VoltageTable.Single(r => r.Policy.StartsWith("system identification")).Transient.Single(), Is.Negative, "the identified model's policy acts");
         Assert.That(data.VoltageTable.Single(r => r.Policy.StartsWith("imitation of SGF (3 demonstrations")).PaperTransient, Is.EqualTo(-5.86));
+        Assert.That(data.VoltageTable.Single(r => r.Policy.StartsWith("RLMPC-DPG")).Transient.Single(), Is.Negative.And.GreaterThan(-10));
+        Assert.That(data.VoltageTable.Single(r => r.Policy.StartsWith("RLMPC-TD")).PaperTransient, Is.EqualTo(-4.62));
 
         string text = File.ReadAllText(report);
         Assert.That(text, Does.Contain("**Quick smoke run.**"));
@@ -58,7 +60,7 @@ public class ResultsRunTests
         var again = new StringWriter();
         var second = new ResultsRunner(plan with { Sweep = [6] }, work, workers: 1, again).Run();
         Assert.That(again.ToString(), Does.Not.Contain("    train "), again.ToString());
-        Assert.That(second.ReusedRuns, Is.EqualTo(4 + 2), "the four DiffOP runs and the two voltage baselines");
+        Assert.That(second.ReusedRuns, Is.EqualTo(4 + 4), "the four DiffOP runs and the four voltage baselines");
         Assert.That(data.ReusedRuns, Is.Zero);
         Assert.That(File.GetLastWriteTimeUtc(metrics), Is.EqualTo(written));
 
@@ -67,7 +69,7 @@ public class ResultsRunTests
         var third = new StringWriter();
         var retrained = new ResultsRunner(changed, work, workers: 1, third).Run();
         Assert.That(third.ToString(), Does.Contain("cartpole-step-seed0 was trained with other settings"));
-        Assert.That(retrained.ReusedRuns, Is.EqualTo(2 + 2), "the voltage runs (and baselines) are still reused");
+        Assert.That(retrained.ReusedRuns, Is.EqualTo(2 + 4), "the voltage runs (and baselines) are still reused");
         Assert.That(RunConfigSigma(Path.Combine(work, "runs", "cartpole-step-seed0")), Is.EqualTo(0.4));
         Directory.Delete(root, recursive: true);
     }

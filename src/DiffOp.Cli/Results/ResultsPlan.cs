@@ -47,6 +47,9 @@ internal sealed record ResultsPlan(bool Quick, int Seeds, IReadOnlyList<Environm
     /// <summary>Demonstrations of the voltage imitation baseline (safe-gradient-flow episodes; docs/baselines.md).</summary>
     public int ImitationDemonstrations { get; init; } = 200;
 
+    /// <summary>α of the voltage RL-MPC baselines (the best of the sweeps in docs/baselines.md).</summary>
+    public (double Td, double Dpg) RlmpcLearningRates { get; init; } = (1.0, 1e-3);
+
     /// <summary>Rollouts per iteration (the paper's N).</summary>
     public const int Rollouts = 10;
 

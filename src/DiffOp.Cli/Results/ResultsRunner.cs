@@ -139,22 +139,29 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
     }
 
     /// <summary>The voltage baselines (docs/baselines.md), seed 0, Traj: trained once, reused when their folder has a θ.</summary>
-    private (string Sysid, string Imitation) TrainBaselines()
+    private (string Sysid, string Imitation, string Td, string Dpg) TrainBaselines()
     {
         var v = plan.Voltage;
-        string sysid = Path.Combine(work, "runs", "voltage-sysid-seed0"), imitation = Path.Combine(work, "runs", $"voltage-imitation{plan.ImitationDemonstrations}-seed0");
-        foreach (var (dir, args) in new[]
-                 {
-                     (sysid, new[] { "train", "voltage", "--algorithm", "sysid", "--mode", "traj", "--iterations", Invariant(v.Iterations), "--rollouts", Invariant(ResultsPlan.Rollouts), "--seed", "0" }),
-                     (imitation, new[] { "train", "voltage", "--algorithm", "imitation", "--mode", "traj", "--demos", Invariant(plan.ImitationDemonstrations), "--seed", "0" }),
-                 })
+        string Folder(string name) => Path.Combine(work, "runs", name);
+        string sysid = Folder("voltage-sysid-seed0"), imitation = Folder($"voltage-imitation{plan.ImitationDemonstrations}-seed0");
+        string td = Folder("voltage-rlmpc-td-seed0"), dpg = Folder("voltage-rlmpc-dpg-seed0");
+        // The trained baselines share the DiffOP runs' budget (iterations × rollouts), seed 0.
+        string[] Budgeted(params string[] head) => [.. head, "--iterations", Invariant(v.Iterations), "--rollouts", Invariant(ResultsPlan.Rollouts), "--seed", "0"];
+        (string Dir, string[] Args)[] baselines =
+        [
+            (sysid, Budgeted("train", "voltage", "--algorithm", "sysid", "--mode", "traj")),
+            (imitation, ["train", "voltage", "--algorithm", "imitation", "--mode", "traj", "--demos", Invariant(plan.ImitationDemonstrations), "--seed", "0"]),
+            (td, Budgeted("train", "voltage", "--algorithm", "rlmpc-td", "--lr", Invariant(plan.RlmpcLearningRates.Td))),
+            (dpg, Budgeted("train", "voltage", "--algorithm", "rlmpc-dpg", "--lr", Invariant(plan.RlmpcLearningRates.Dpg))),
+        ];
+        foreach (var (dir, args) in baselines)
         {
             if (File.Exists(Path.Combine(dir, "params.json")) && BaselineMatches(dir, args)) { _reused++; continue; }
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
             progress.WriteLine($"    train {Path.GetFileName(dir)}");
             ChildCommand.RunOrThrow([.. args, "--out", dir], dir + ".log", captureOutput: false);
         }
-        return (sysid, imitation);
+        return (sysid, imitation, td, dpg);
     }
 
     /// <summary>A baseline folder is reused only when its config.json says the algorithm, iterations, rollouts and demonstrations asked for.</summary>
@@ -165,8 +172,10 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
         var config = RunConfig.Load(configPath);
         string Arg(string name) => args[Array.IndexOf(args, name) + 1];
         if (config.Algorithm != Arg("--algorithm") || config.Seed != 0 || config.Settings.Length != 0) return false;
-        if (config.Algorithm == "sysid")
-            return config.Iterations.ToString(CultureInfo.InvariantCulture) == Arg("--iterations") && config.Rollouts.ToString(CultureInfo.InvariantCulture) == Arg("--rollouts");
+        if (config.Algorithm != "imitation")
+            return config.Iterations.ToString(CultureInfo.InvariantCulture) == Arg("--iterations") && config.Rollouts.ToString(CultureInfo.InvariantCulture) == Arg("--rollouts") &&
+                   (config.Algorithm == "sysid" || config.LearningRate.ToString(CultureInfo.InvariantCulture) == Arg("--lr")) &&
+                   TrainingCheckpoint.Load(Path.Combine(dir, "params.json")).Iteration == config.Iterations;   // an RL-MPC run that finished
         string report = Path.Combine(dir, "imitation.json");
         return File.Exists(report) &&
                JsonDocument.Parse(File.ReadAllText(report)).RootElement.GetProperty("demonstrations").GetInt32().ToString(CultureInfo.InvariantCulture) == Arg("--demos");
@@ -175,7 +184,7 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
     private IReadOnlyList<VoltageTableRow> VoltageTable()
     {
         int scenarios = plan.VoltageScenarios;
-        var (sysidDir, imitationDir) = TrainBaselines();
+        var (sysidDir, imitationDir, tdDir, dpgDir) = TrainBaselines();
         var jobs = new List<(string Name, string[] Args)>();
         for (int seed = 0; seed < plan.Seeds; seed++)
             jobs.Add(($"traj-seed{seed}", ["evaluate", RunDirectory("voltage", PolicyMode.Traj, seed, "tuned"), "--scenarios", Invariant(scenarios), "--json"]));
@@ -186,6 +195,8 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
         jobs.Add(("sgf", ["evaluate-baseline", "voltage", "--controller", "sgf", "--scenarios", Invariant(scenarios), "--json"]));
         jobs.Add(("sysid", ["evaluate", sysidDir, "--scenarios", Invariant(scenarios), "--json", "--skip-initial"]));
         jobs.Add(("imitation", ["evaluate", imitationDir, "--scenarios", Invariant(scenarios), "--json", "--skip-initial"]));
+        jobs.Add(("rlmpc-td", ["evaluate", tdDir, "--scenarios", Invariant(scenarios), "--json", "--skip-initial"]));
+        jobs.Add(("rlmpc-dpg", ["evaluate", dpgDir, "--scenarios", Invariant(scenarios), "--json", "--skip-initial"]));
 
         var outputs = new Dictionary<string, JsonElement>();
         Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = 2 }, job =>
@@ -211,10 +222,14 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
         rows.Add(new("system identification (A fitted to the transitions, C_v = I), Traj", [Get("sysid", "transient_cost")], [Get("sysid", "steady_state_cost")], null, null));
         rows.Add(new($"imitation of SGF ({plan.ImitationDemonstrations} demonstrations; the paper's PDP imitated TASRL), Traj",
             [Get("imitation", "transient_cost")], [Get("imitation", "steady_state_cost")], -5.86, -0.09));
+        rows.Add(new($"RLMPC-DPG (α = {Invariant(plan.RlmpcLearningRates.Dpg)}), Step", [Get("rlmpc-dpg", "transient_cost")], [Get("rlmpc-dpg", "steady_state_cost")], -6.11, -0.10));
+        rows.Add(new($"RLMPC-TD (α = {Invariant(plan.RlmpcLearningRates.Td)}), Step", [Get("rlmpc-td", "transient_cost")], [Get("rlmpc-td", "steady_state_cost")], -4.62, -0.07));
         return rows;
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>The training settings a results job asks for, to tell whether a run folder in the work folder can be reused.</summary>

@@ -47,9 +47,15 @@ internal static class TrainingRun
         {
             if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
                 throw new IOException($"The run folder {dir} exists and is not empty: choose another --out, or continue it with --resume {dir}.");
+            bool created = !Directory.Exists(dir);
             Directory.CreateDirectory(dir);   // an unwritable --out is a usage error, reported before a missing Ipopt
             // Load Ipopt before the first file: with worker processes a missing Ipopt would otherwise surface as workers that keep dying.
-            DiffOp.Interop.Ipopt.IpoptLibrary.EnsureLoaded();
+            try { DiffOp.Interop.Ipopt.IpoptLibrary.EnsureLoaded(); }
+            catch
+            {
+                if (created) Directory.Delete(dir);   // nothing was started: leave nothing behind
+                throw;
+            }
             config.Save(Path.Combine(dir, "config.json"));
             ThetaCsvWriter.Append(thetaPath, setup.Ocp.Parameters, 0, theta);
         }
