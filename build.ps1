@@ -67,6 +67,21 @@ switch ($Command) {
     dotnet test tests/DiffOp.Cli.Tests -c $Config --no-build --nologo --filter 'FullyQualifiedName~WorkerFaultTests|FullyQualifiedName~TrainerKillTests'
     exit $LASTEXITCODE
   }
-  'pack' { Invoke-Setup; dotnet pack DiffOp.Native.sln -c Release --nologo -o artifacts/packages }
+  'pack' {
+    Invoke-Setup
+    if (Test-Path artifacts/packages) { Remove-Item -Recurse -Force artifacts/packages }
+    dotnet pack DiffOp.Native.sln -c Release --nologo -o artifacts/packages
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    # The diffop tool must install from what was just written and solve a problem.
+    $tools = Join-Path ([System.IO.Path]::GetTempPath()) ([System.IO.Path]::GetRandomFileName())
+    $version = ([xml](Get-Content Directory.Build.props)).Project.PropertyGroup[0].Version
+    dotnet tool install diffop --tool-path $tools --add-source artifacts/packages --version $version
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    & (Join-Path $tools 'diffop') solve boxlqr --horizon 5 | Out-Null
+    $code = $LASTEXITCODE
+    Remove-Item -Recurse -Force $tools
+    if ($code -ne 0) { Write-Error 'the installed diffop tool could not solve boxlqr'; exit $code }
+    Write-Host 'pack: the diffop tool installs and solves (dotnet tool install -g diffop --add-source artifacts/packages)'
+  }
   default { Get-Help $PSCommandPath -Detailed }
 }

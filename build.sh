@@ -8,7 +8,7 @@
 #          2 cores; --quick: a smoke run of a few minutes, stated as such in the report)
 #   bench-suite  the BenchmarkDotNet suite (extra arguments go to BenchmarkDotNet, e.g. --filter '*Symbolic*')
 #   soak   20,000 voltage solves (memory flat?), then 20 rounds of worker and trainer fault injection (about 15 min)
-#   pack   gather Ipopt's runtime into native-libs/ and produce .nupkg files in artifacts/packages
+#   pack   gather Ipopt's runtime into native-libs/ and produce .nupkg files in artifacts/packages (checks the diffop tool installs)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 ROOT=$(pwd)
@@ -124,9 +124,19 @@ cmd_pack() {
   else
     log "pack: patchelf not available; the packaged libraries keep their system search path"
   fi
+  rm -rf "$ROOT/artifacts/packages"
   dotnet pack "$ROOT/DiffOp.Native.sln" -c Release --nologo -v quiet -o "$ROOT/artifacts/packages"
   ls -1 "$ROOT/artifacts/packages"
+  # The diffop tool must install from what was just written and run a solve with the Ipopt it carries.
+  local tools; tools=$(mktemp -d)
+  log "pack: checking 'dotnet tool install diffop --add-source artifacts/packages' in $tools"
+  dotnet tool install diffop --tool-path "$tools" --add-source "$ROOT/artifacts/packages" --version "$(pack_version)" >/dev/null
+  "$tools/diffop" solve boxlqr --horizon 5 >/dev/null || { echo "error: the installed diffop tool could not solve boxlqr" >&2; rm -rf "$tools"; exit 1; }
+  rm -rf "$tools"
+  log "pack: the diffop tool installs and solves; install it with: dotnet tool install -g diffop --add-source $ROOT/artifacts/packages"
 }
+
+pack_version() { sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$ROOT/Directory.Build.props" | head -1; }
 
 usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
 
