@@ -2,19 +2,20 @@
 .SYNOPSIS
   DiffOp.Native build entry point for Windows/PowerShell users; mirrors ./build.sh.
 .DESCRIPTION
-  ./build.ps1 setup|build|test|demo|bench|bench-suite|soak|pack
+  ./build.ps1 setup|build|test|demo|bench|timings|bench-suite|soak|pack
   setup  checks for the .NET SDK and Ipopt (set DIFFOP_IPOPT_PATH to your ipopt-3.dll / ipopt.dll;
          there is no package to install automatically on Windows)
   build  dotnet build in Release
   test   setup, native smoke test when cmake and Ipopt headers are available (set IPOPT_DIR), then dotnet test
   demo   setup, build, solve HS071, train the voltage policy (default recipe, 1,000 iterations), evaluate it and draw its pictures
-  bench  regenerate docs/RESULTS.md with 'diffop results' (--quick: a short smoke run)
+  bench  regenerate docs/RESULTS.md with 'diffop-results run' (bench/DiffOp.Results; --quick: a short smoke run)
+  timings  median forward-solve and backward-pass times per environment ('diffop-results bench'; --json, --quick, --env e)
   bench-suite  BenchmarkDotNet (extra arguments pass through)
   soak   20,000 voltage solves (memory flat?), then 20 rounds of worker and trainer fault injection (Linux only: /proc)
   pack   dotnet pack into artifacts/packages (copy Ipopt's DLLs into native-libs/runtimes/win-x64/native first)
 #>
 param(
-  [Parameter(Position = 0)][ValidateSet('setup', 'build', 'test', 'demo', 'bench', 'bench-suite', 'soak', 'pack', 'help')][string]$Command = 'help',
+  [Parameter(Position = 0)][ValidateSet('setup', 'build', 'test', 'demo', 'bench', 'timings', 'bench-suite', 'soak', 'pack', 'help')][string]$Command = 'help',
   [Parameter(ValueFromRemainingArguments = $true)][string[]]$Rest
 )
 $ErrorActionPreference = 'Stop'
@@ -58,7 +59,8 @@ switch ($Command) {
     dotnet $cli plot --run runs/demo-voltage-traj
     exit $LASTEXITCODE
   }
-  'bench' { Invoke-Setup; Invoke-Build; dotnet "src/DiffOp.Cli/bin/$Config/net10.0/diffop.dll" results @Rest; exit $LASTEXITCODE }
+  'bench' { Invoke-Setup; Invoke-Build; dotnet "bench/DiffOp.Results/bin/$Config/net10.0/diffop-results.dll" run @Rest; exit $LASTEXITCODE }
+  'timings' { Invoke-Setup; Invoke-Build; dotnet "bench/DiffOp.Results/bin/$Config/net10.0/diffop-results.dll" bench @Rest; exit $LASTEXITCODE }
   'bench-suite' { Invoke-Setup; dotnet run -c Release --project bench/DiffOp.Benchmarks -- @Rest }
   'soak' {
     Invoke-Setup; Invoke-Build

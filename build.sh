@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# One entry point for DiffOp.Native on Linux: ./build.sh setup|build|test|demo|bench|bench-suite|soak|pack
+# One entry point for DiffOp.Native on Linux: ./build.sh setup|build|test|demo|bench|timings|bench-suite|soak|pack
 #   setup  install what is missing (Ipopt's runtime and headers from Debian; as root only)
 #   build  build the solution in Release (warnings are errors)
 #   test   setup, native smoke test (cmake + ctest), then every NUnit test; results in artifacts/test-results
 #   demo   setup, build, and run a short real computation, printing its result
 #   bench  regenerate docs/RESULTS.md: benchmarks, 5-seed training runs, the voltage table, pictures (about an hour on
-#          2 cores; --quick: a smoke run of a few minutes, stated as such in the report)
+#          2 cores; --quick: a smoke run of a few minutes, stated as such in the report); the harness is bench/DiffOp.Results
+#   timings  median forward-solve and backward-pass times per environment and a voltage horizon sweep (--json, --quick, --env e)
 #   bench-suite  the BenchmarkDotNet suite (extra arguments go to BenchmarkDotNet, e.g. --filter '*Symbolic*')
 #   soak   20,000 voltage solves (memory flat?), then 20 rounds of worker and trainer fault injection (about 15 min)
 #   pack   gather Ipopt's runtime into native-libs/ and produce .nupkg files in artifacts/packages (checks the diffop tool installs)
@@ -87,8 +88,14 @@ cmd_demo() {
 cmd_bench() {
   cmd_setup
   cmd_build
-  log "bench: diffop results $* (finished training runs in artifacts/ are reused; delete artifacts/results to start over)"
-  dotnet "$ROOT/src/DiffOp.Cli/bin/$CONFIG/net10.0/diffop.dll" results "$@"
+  log "bench: diffop-results run $* (finished training runs in artifacts/ are reused; delete artifacts/results to start over)"
+  dotnet "$ROOT/bench/DiffOp.Results/bin/$CONFIG/net10.0/diffop-results.dll" run "$@"
+}
+
+cmd_timings() {
+  cmd_setup
+  cmd_build
+  dotnet "$ROOT/bench/DiffOp.Results/bin/$CONFIG/net10.0/diffop-results.dll" bench "$@"
 }
 
 cmd_bench_suite() {
@@ -138,7 +145,7 @@ cmd_pack() {
 
 pack_version() { sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$ROOT/Directory.Build.props" | head -1; }
 
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
 
 command=${1:-help}; shift || true
 case "$command" in
@@ -148,6 +155,7 @@ case "$command" in
   demo) cmd_demo ;;
   bench) cmd_bench "$@" ;;
   bench-suite) cmd_bench_suite "$@" ;;
+  timings) cmd_timings "$@" ;;
   soak) cmd_soak ;;
   pack) cmd_pack ;;
   help|-h|--help) usage ;;

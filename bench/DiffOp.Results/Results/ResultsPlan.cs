@@ -1,6 +1,6 @@
 using DiffOp.Learning.Policies;
 
-namespace DiffOp.Cli.Results;
+namespace DiffOp.Results;
 
 /// <summary>
 /// Training settings of one environment in the results run: the default recipe (TrainingOptions.Recommended) with the
@@ -33,7 +33,7 @@ internal sealed record EnvironmentRecipe(string Environment, double Sigma, doubl
 }
 
 /// <summary>
-/// What <c>diffop results</c> runs: the seeds, the per-environment recipes, the voltage evaluation size, and whether
+/// What <c>diffop-results run</c> runs: the seeds, the per-environment recipes, the voltage evaluation size, and whether
 /// this is the full run or the <c>--quick</c> smoke run (fewer seeds and iterations, stated as such in the report).
 /// </summary>
 internal sealed record ResultsPlan(bool Quick, int Seeds, IReadOnlyList<EnvironmentRecipe> Recipes, int VoltageScenarios, int StepEvaluationSeeds, bool PaperSettingsRun)

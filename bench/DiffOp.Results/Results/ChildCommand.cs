@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using DiffOp.Cli;
 
-namespace DiffOp.Cli.Results;
+namespace DiffOp.Results;
 
 /// <summary>
 /// Runs another <c>diffop</c> command in a child process (the same assembly, through the same dotnet host), so that
@@ -45,5 +46,5 @@ internal static class ChildCommand
     }
 }
 
-/// <summary>A stage of <c>diffop results</c> failed; the message names the command and its log.</summary>
+/// <summary>A stage of <c>diffop-results run</c> failed; the message names the command and its log.</summary>
 internal sealed class ResultsStageException(string message) : Exception(message);

@@ -1,12 +1,14 @@
 using System.CommandLine;
+using DiffOp.Cli;
+using DiffOp.Cli.Commands;
 using System.Text.Json;
-using DiffOp.Cli.Benchmarking;
+using DiffOp.Results.Benchmarking;
 using DiffOp.Environments.Common;
 
-namespace DiffOp.Cli.Commands;
+namespace DiffOp.Results.Commands;
 
 /// <summary>
-/// <c>diffop bench [--json] [--quick] [--env e …] [--no-sweep]</c>: wall-clock medians of the forward solve and the
+/// <c>diffop-results bench [--json] [--quick] [--env e …] [--no-sweep]</c>: wall-clock medians of the forward solve and the
 /// backward passes per environment (Step H and Traj H = T) and over a voltage horizon sweep. For statistically
 /// careful figures use <c>./build.sh bench</c> (BenchmarkDotNet); this command is the quick, scriptable view.
 /// </summary>
@@ -24,7 +26,7 @@ internal static class BenchCommand
         {
             json, quick, envs, noSweep,
         };
-        command.SetAction(parse => CommandErrors.Guard(parse, () =>
+        command.SetAction(parse => ResultsTool.Guard(parse, () =>
         {
             var output = parse.InvocationConfiguration.Output;
             var names = parse.GetValue(envs) is { Length: > 0 } chosen ? chosen : [.. EnvironmentCatalog.Names];

@@ -1,4 +1,4 @@
-namespace DiffOp.Cli.Results;
+namespace DiffOp.Results;
 
 /// <summary>Writes RESULTS.md and its pictures into a folder.</summary>
 internal static class ResultsPublisher

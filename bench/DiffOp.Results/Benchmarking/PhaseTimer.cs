@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace DiffOp.Cli.Benchmarking;
+namespace DiffOp.Results.Benchmarking;
 
 /// <summary>
 /// Times one operation: a warm-up call, then repetitions until both a minimum count and a time budget are reached;

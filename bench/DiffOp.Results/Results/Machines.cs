@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using DiffOp.Interop.Ipopt;
 
-namespace DiffOp.Cli.Results;
+namespace DiffOp.Results;
 
 /// <summary>Describes the machine, the runtime, the Ipopt library and the commit a results run used.</summary>
 internal static class Machines

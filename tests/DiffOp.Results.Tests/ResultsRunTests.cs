@@ -1,7 +1,7 @@
-using DiffOp.Cli.Results;
+using DiffOp.Results;
 using DiffOp.Interop.Ipopt;
 
-namespace DiffOp.Cli.Tests;
+namespace DiffOp.Results.Tests;
 
 /// <summary>A whole (tiny) results run: benchmarks, child training and evaluation processes, pictures and the report.</summary>
 [Category("Native")]

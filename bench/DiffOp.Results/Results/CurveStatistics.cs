@@ -1,4 +1,4 @@
-namespace DiffOp.Cli.Results;
+namespace DiffOp.Results;
 
 /// <summary>One point of a learning-curve band: the mean over seeds and the 20th and 80th percentiles (paper Figure 2).</summary>
 internal readonly record struct BandPoint(int Iteration, double Mean, double Low, double High, int Seeds);

@@ -1,7 +1,8 @@
+using DiffOp.Cli;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using DiffOp.Cli.Benchmarking;
+using DiffOp.Results.Benchmarking;
 using DiffOp.Cli.Commands;
 using DiffOp.Cli.Training;
 using DiffOp.Environments.Common;
@@ -10,7 +11,7 @@ using DiffOp.Learning.Optimizers;
 using DiffOp.Learning.Policies;
 using DiffOp.Learning.Training;
 
-namespace DiffOp.Cli.Results;
+namespace DiffOp.Results;
 
 /// <summary>
 /// Produces the data of docs/RESULTS.md: benchmarks (in this process), the training runs (child <c>diffop train</c>

@@ -1,8 +1,8 @@
-using DiffOp.Cli.Benchmarking;
+using DiffOp.Results.Benchmarking;
 using DiffOp.Learning.Policies;
 using ScottPlot;
 
-namespace DiffOp.Cli.Results;
+namespace DiffOp.Results;
 
 /// <summary>The pictures of docs/RESULTS.md (ScottPlot): learning-curve bands and the backward-time scaling plot.</summary>
 internal static class ResultsPlots

@@ -1,7 +1,7 @@
-using DiffOp.Cli.Benchmarking;
+using DiffOp.Results.Benchmarking;
 using DiffOp.Learning.Policies;
 
-namespace DiffOp.Cli.Results;
+namespace DiffOp.Results;
 
 /// <summary>Where and when the results were produced.</summary>
 internal sealed record MachineInfo(string Cpu, int Cores, string OperatingSystem, string Runtime, string IpoptLibrary, string Commit, bool DirtyTree, DateTime StartedUtc);

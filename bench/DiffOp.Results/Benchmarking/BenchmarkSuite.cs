@@ -1,12 +1,13 @@
+using DiffOp.Cli;
 using DiffOp.Control.Ocp;
 using DiffOp.Control.Sensitivity;
 using DiffOp.Environments.Common;
 using DiffOp.Learning.Policies;
 
-namespace DiffOp.Cli.Benchmarking;
+namespace DiffOp.Results.Benchmarking;
 
 /// <summary>
-/// The cases of <c>diffop bench</c>: forward solve and backward (dense, structured Jacobian, structured VJP) for every
+/// The cases of <c>diffop-results bench</c> (<c>./build.sh timings</c>): forward solve and backward (dense, structured Jacobian, structured VJP) for every
 /// environment at the paper's Step horizon and at H = T (Traj), plus a horizon sweep on the voltage OCP. Each case
 /// solves the policy OCP with θ = true from the environment's first initial state, cold-started.
 /// </summary>

@@ -1,10 +1,12 @@
 using System.CommandLine;
-using DiffOp.Cli.Results;
+using DiffOp.Cli;
+using DiffOp.Cli.Commands;
+using DiffOp.Results;
 
-namespace DiffOp.Cli.Commands;
+namespace DiffOp.Results.Commands;
 
 /// <summary>
-/// <c>diffop results [--quick] [--out docs] [--work artifacts/results] [--workers 2]</c>: regenerates docs/RESULTS.md and
+/// <c>diffop-results run [--quick] [--out docs] [--work artifacts/results] [--workers 2]</c>: regenerates docs/RESULTS.md and
 /// its pictures — benchmarks, training runs over seeds, the voltage evaluation — beside the paper's figures
 /// (<c>./build.sh bench</c> calls it). Finished training runs in the work folder are reused, partial ones resumed.
 /// </summary>
@@ -16,11 +18,11 @@ internal static class ResultsCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder of RESULTS.md (pictures go to its results/ subfolder).", DefaultValueFactory = _ => new DirectoryInfo("docs") };
         var work = new Option<DirectoryInfo?>("--work") { Description = "Folder for runs, logs and raw data (default artifacts/results, or artifacts/results-quick with --quick)." };
         var workers = new Option<int>("--workers") { Description = "Rollout worker processes per training run.", DefaultValueFactory = _ => 2 };
-        var command = new Command("results", "Regenerate docs/RESULTS.md: benchmarks, learning curves over seeds and the voltage table, beside the paper.")
+        var command = new Command("run", "Regenerate docs/RESULTS.md: benchmarks, learning curves over seeds and the voltage table, beside the paper.")
         {
             quick, output, work, workers,
         };
-        command.SetAction(parse => CommandErrors.Guard(parse, () =>
+        command.SetAction(parse => ResultsTool.Guard(parse, () =>
         {
             if (parse.GetValue(workers) < 1) throw new ArgumentException($"--workers must be at least 1, got {parse.GetValue(workers)}.");
             var plan = parse.GetValue(quick) ? ResultsPlan.QuickRun : ResultsPlan.Full;

@@ -1,8 +1,8 @@
 using System.Text.Json.Serialization;
 
-namespace DiffOp.Cli.Benchmarking;
+namespace DiffOp.Results.Benchmarking;
 
-/// <summary>One measured case of <c>diffop bench</c> (the JSON row shape documented in issue 8 and bench/README.md).</summary>
+/// <summary>One measured case of <c>diffop-results bench</c> (the JSON row shape documented in issue 8 and bench/README.md).</summary>
 internal sealed record BenchmarkRow(
     [property: JsonPropertyName("case")] string Case,
     [property: JsonPropertyName("env")] string Environment,

@@ -1,7 +1,8 @@
 using System.Text.Json;
+using DiffOp.Cli;
 using DiffOp.Interop.Ipopt;
 
-namespace DiffOp.Cli.Tests;
+namespace DiffOp.Results.Tests;
 
 [Category("Native")]
 public class BenchCommandTests
@@ -12,7 +13,7 @@ public class BenchCommandTests
         if (!IpoptLibrary.IsAvailable()) Assert.Ignore("Ipopt is not installed here.");
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = DiffOpCli.Run(["bench", "--quick", "--json", "--env", "robotarm", "--no-sweep"], output, error);
+        int code = ResultsTool.Run(["bench", "--quick", "--json", "--env", "robotarm", "--no-sweep"], output, error);
         Assert.That(code, Is.EqualTo(DiffOpCli.Success), error.ToString());
         using var doc = JsonDocument.Parse(output.ToString());
         var rows = doc.RootElement.EnumerateArray().ToArray();

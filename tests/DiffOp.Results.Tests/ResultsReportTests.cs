@@ -1,8 +1,8 @@
-using DiffOp.Cli.Benchmarking;
-using DiffOp.Cli.Results;
+using DiffOp.Results.Benchmarking;
+using DiffOp.Results;
 using DiffOp.Learning.Policies;
 
-namespace DiffOp.Cli.Tests;
+namespace DiffOp.Results.Tests;
 
 /// <summary>The learning-curve band statistics and the report text, on made-up data whose answers are known.</summary>
 public class ResultsReportTests

@@ -1,0 +1,3 @@
+using DiffOp.Results;
+
+return ResultsTool.Run(args, Console.Out, Console.Error);
