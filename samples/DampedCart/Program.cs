@@ -55,8 +55,8 @@ public static class DampedCartSample
     public static Ocp BuildPolicyOcp(int horizon = 10)
     {
         var b = new OcpBuilder("damped_cart_policy", stateCount: 2, controlCount: 1, horizon);
-        var damping = b.AddParameter("damping", [0.0]);
-        var weights = b.AddParameter("weights", [1.0, 2.0]);
+        var damping = b.AddParameter("damping", [0.0], lowerBound: 0.0);   // training keeps each block at or above its bound
+        var weights = b.AddParameter("weights", [1.0, 2.0], lowerBound: 0.0);
         Sx x = b.State[0], v = b.State[1], u = b.Control[0];
         b.SetDynamics(new SxVector(x + (0.1 * v), v + (0.1 * (u - (damping[0] * v)))));
         b.SetStageCost((weights[0] * Sx.Sqr(x - 1)) + (weights[1] * Sx.Sqr(u)));
@@ -69,7 +69,7 @@ public static class DampedCartSample
     public static TrainingOptions Options(int iterations) =>
         TrainingOptions.Recommended(PolicyMode.Step, sigma: 0.2, learningRate: 0.1) with
         {
-            Iterations = iterations, ParameterLowerBounds = [0.0, 0.0, 0.0], Seed = 1,
+            Iterations = iterations, ParameterLowerBounds = BuildPolicyOcp().ParameterLowerBounds(), Seed = 1,
         };
 
     /// <summary>One rollout worker: the true system, the policy and the exploration the options describe.</summary>
@@ -104,7 +104,10 @@ internal static class Program
         var trainer = new Trainer(options, executor, theta0);
         trainer.Train();
         double before = DampedCartSample.Evaluate(theta0), after = DampedCartSample.Evaluate(trainer.Theta);
-        double exactModel = DampedCartSample.Evaluate([0.5, 1.0, 0.1]);   // the true damping and the true cost weights
+        var exact = DampedCartSample.BuildPolicyOcp().CreateParameters();   // θ by block name: the true damping and cost weights
+        exact["damping"][0] = 0.5;
+        exact["weights"][1] = 0.1;
+        double exactModel = DampedCartSample.Evaluate(exact.Values);
         Console.WriteLine(FormattableString.Invariant(
             $"damped cart, {iterations} iterations × {options.Rollouts} rollouts on {workers} worker processes: cost {before:F3} → {after:F3} (the exact model: {exactModel:F3}); θ = [{string.Join(", ", trainer.Theta.Select(v => v.ToString("G4", CultureInfo.InvariantCulture)))}]"));
         return after < before ? 0 : 1;

@@ -90,6 +90,21 @@ public sealed class Ocp
     /// <summary>θ's initial values, concatenated over <see cref="Parameters"/>.</summary>
     public double[] InitialParameters() => Flatten(Parameters, ParameterCount);
 
+    /// <summary>θ's initial values as a <see cref="ParameterVector"/>: read and write blocks by name, <c>theta["weights"]</c>.</summary>
+    public ParameterVector CreateParameters() => new(Parameters, InitialParameters());
+
+    /// <summary>
+    /// The lower bound of every θ entry, concatenated over <see cref="Parameters"/> (−∞ where the block declared none):
+    /// what <c>TrainingOptions.ParameterLowerBounds</c> expects.
+    /// </summary>
+    public double[] ParameterLowerBounds()
+    {
+        var lower = new double[ParameterCount];
+        foreach (var b in Parameters)
+            for (int i = 0; i < b.Length; i++) lower[b.Offset + i] = b.LowerBounds[i];
+        return lower;
+    }
+
     /// <summary>The context defaults, concatenated over <see cref="ContextBlocks"/>.</summary>
     public double[] DefaultContext() => Flatten(ContextBlocks, ContextCount);
 

@@ -5,7 +5,7 @@ namespace DiffOp.Control.Ocp;
 /// <summary>
 /// Collects the pieces of a parameterized optimal control problem and <see cref="Build"/>s an immutable
 /// <see cref="Ocp"/>. Write costs, dynamics and constraints with the symbolic types, using
-/// <see cref="State"/>, <see cref="Control"/> and the vectors returned by <see cref="AddParameter"/> and
+/// <see cref="State"/>, <see cref="Control"/> and the vectors returned by <see cref="AddParameter(string, IReadOnlyList{double})"/> and
 /// <see cref="AddContext"/>:
 /// <code>
 /// var b = new OcpBuilder("pendulum", stateCount: 2, controlCount: 1, horizon: 20);
@@ -17,8 +17,8 @@ namespace DiffOp.Control.Ocp;
 /// </summary>
 public sealed class OcpBuilder
 {
-    private readonly List<(string Name, SxVector Symbols, double[] Values)> _parameters = [];
-    private readonly List<(string Name, SxVector Symbols, double[] Values)> _context = [];
+    private readonly List<(string Name, SxVector Symbols, double[] Values, double[]? Lower)> _parameters = [];
+    private readonly List<(string Name, SxVector Symbols, double[] Values, double[]? Lower)> _context = [];
     private Sx? _stageCost;
     private Sx? _terminalCost;
     private SxVector? _dynamics;
@@ -56,10 +56,26 @@ public sealed class OcpBuilder
     public SxVector Control { get; }
 
     /// <summary>Adds a learnable parameter block θ_name with initial values; returns its symbols.</summary>
-    public SxVector AddParameter(string name, IReadOnlyList<double> initialValues) => AddBlock(_parameters, name, initialValues, "parameter");
+    public SxVector AddParameter(string name, IReadOnlyList<double> initialValues) => AddBlock(_parameters, name, initialValues, "parameter", null);
+
+    /// <summary>
+    /// Adds a learnable parameter block θ_name with initial values and the lower bound of every entry (the same for all),
+    /// e.g. 0 for cost weights; training keeps θ at or above it (<see cref="Ocp.ParameterLowerBounds"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The bound is NaN or +∞, or an initial value lies below it.</exception>
+    public SxVector AddParameter(string name, IReadOnlyList<double> initialValues, double lowerBound) =>
+        AddBlock(_parameters, name, initialValues, "parameter", initialValues is null ? null : Enumerable.Repeat(lowerBound, initialValues.Count).ToArray());
+
+    /// <summary>Adds a learnable parameter block θ_name with initial values and a lower bound per entry (−∞ for none).</summary>
+    /// <exception cref="ArgumentException">The bounds' length differs from the values', a bound is NaN or +∞, or an initial value lies below its bound.</exception>
+    public SxVector AddParameter(string name, IReadOnlyList<double> initialValues, IReadOnlyList<double> lowerBounds)
+    {
+        ArgumentNullException.ThrowIfNull(lowerBounds);
+        return AddBlock(_parameters, name, initialValues, "parameter", lowerBounds.ToArray());
+    }
 
     /// <summary>Adds a context block p_name (not learned; given per solve) with default values; returns its symbols.</summary>
-    public SxVector AddContext(string name, IReadOnlyList<double> defaultValues) => AddBlock(_context, name, defaultValues, "context");
+    public SxVector AddContext(string name, IReadOnlyList<double> defaultValues) => AddBlock(_context, name, defaultValues, "context", null);
 
     /// <summary>Stage cost c(x, u; θ, p).</summary>
     public OcpBuilder SetStageCost(Sx cost) { _stageCost = cost ?? throw new ArgumentNullException(nameof(cost)); return this; }
@@ -112,7 +128,7 @@ public sealed class OcpBuilder
             _controlLower, _controlUpper, _stateLower, _stateUpper, definition, functions);
     }
 
-    private SxVector AddBlock(List<(string Name, SxVector Symbols, double[] Values)> list, string name, IReadOnlyList<double> values, string what)
+    private SxVector AddBlock(List<(string Name, SxVector Symbols, double[] Values, double[]? Lower)> list, string name, IReadOnlyList<double> values, string what, double[]? lower)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(values);
@@ -124,18 +140,31 @@ public sealed class OcpBuilder
             if (!double.IsFinite(values[i]))
                 throw new ArgumentException($"The {what} block '{name}' has a non-finite value {values[i]} at index {i}.", nameof(values));
         }
+        if (lower is not null)
+        {
+            if (lower.Length != values.Count)
+                throw new ArgumentException($"The {what} block '{name}' has {values.Count} values but {lower.Length} lower bounds.", nameof(lower));
+            for (int i = 0; i < lower.Length; i++)
+            {
+                if (double.IsNaN(lower[i]) || double.IsPositiveInfinity(lower[i]))
+                    throw new ArgumentException($"The {what} block '{name}' has an invalid lower bound {lower[i]} at index {i}: use a finite number, or −∞ for none.", nameof(lower));
+                if (values[i] < lower[i])
+                    throw new ArgumentException($"The {what} block '{name}' starts below its lower bound at index {i} ({values[i]} < {lower[i]}): start at or above the bound.", nameof(values));
+            }
+        }
         var symbols = SxVector.Symbols(name, values.Count);
-        list.Add((name, symbols, values.ToArray()));
+        list.Add((name, symbols, values.ToArray(), lower));
         return symbols;
     }
 
-    private static IReadOnlyList<ParameterBlock> Blocks(List<(string Name, SxVector Symbols, double[] Values)> list)
+    private static IReadOnlyList<ParameterBlock> Blocks(List<(string Name, SxVector Symbols, double[] Values, double[]? Lower)> list)
     {
         var blocks = new List<ParameterBlock>();
         int offset = 0;
-        foreach (var (name, _, values) in list)
+        foreach (var (name, _, values, lower) in list)
         {
-            blocks.Add(new ParameterBlock(name, offset, values.Length, Array.AsReadOnly((double[])values.Clone())));
+            var block = new ParameterBlock(name, offset, values.Length, Array.AsReadOnly((double[])values.Clone()));
+            blocks.Add(lower is null ? block : block with { LowerBounds = Array.AsReadOnly((double[])lower.Clone()) });
             offset += values.Length;
         }
         return blocks;

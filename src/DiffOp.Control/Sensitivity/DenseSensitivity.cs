@@ -37,7 +37,7 @@ public sealed class DenseSensitivity : ISensitivitySolver
             for (int c = 0; c < columns; c++) jacobian[j * columns + c] = x[pos, c];
         }
         SingularKkt.EnsureFinite(jacobian, 0);
-        return new SensitivityResult(l, d, jacobian, solution.ActiveSet.WeaklyActive);
+        return new SensitivityResult(l, solution.Ocp.Parameters, d, jacobian, solution.ActiveSet.WeaklyActive);
     }
 
     /// <inheritdoc />

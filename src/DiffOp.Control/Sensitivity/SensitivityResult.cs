@@ -10,9 +10,10 @@ public sealed class SensitivityResult
 {
     private readonly double[] _jacobian;
 
-    internal SensitivityResult(OcpLayout layout, int parameterCount, double[] jacobian, IReadOnlyList<ActiveConstraint> weaklyActive)
+    internal SensitivityResult(OcpLayout layout, IReadOnlyList<ParameterBlock> parameters, int parameterCount, double[] jacobian, IReadOnlyList<ActiveConstraint> weaklyActive)
     {
         Layout = layout;
+        Parameters = parameters;
         ParameterCount = parameterCount;
         _jacobian = jacobian;
         WeaklyActive = weaklyActive;
@@ -20,6 +21,9 @@ public sealed class SensitivityResult
 
     /// <summary>The OCP layout (row indexing).</summary>
     public OcpLayout Layout { get; }
+
+    /// <summary>θ's blocks (the first <see cref="ParameterCount"/> columns, in this order).</summary>
+    public IReadOnlyList<ParameterBlock> Parameters { get; }
 
     /// <summary>d.</summary>
     public int ParameterCount { get; }
@@ -50,6 +54,40 @@ public sealed class SensitivityResult
     {
         if ((uint)t >= (uint)Layout.Horizon) throw new ArgumentOutOfRangeException(nameof(t), t, $"Stage must be in 0..{Layout.Horizon - 1}.");
         return _jacobian.AsSpan(Layout.ControlOffset(t) * ColumnCount, Layout.ControlCount * ColumnCount).ToArray();
+    }
+
+    /// <summary>
+    /// ∂u*_t/∂θ_block for the parameter block <paramref name="parameterBlock"/> as an m × (block length) row-major array:
+    /// the block's columns of <see cref="ControlJacobian(int)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">There is no such block (the message lists the names).</exception>
+    public double[] ControlJacobian(int t, string parameterBlock)
+    {
+        if ((uint)t >= (uint)Layout.Horizon) throw new ArgumentOutOfRangeException(nameof(t), t, $"Stage must be in 0..{Layout.Horizon - 1}.");
+        return Columns(Layout.ControlOffset(t), Layout.ControlCount, Block(parameterBlock));
+    }
+
+    /// <summary>∂x*_t/∂θ_block for the parameter block <paramref name="parameterBlock"/>, n × (block length) row-major.</summary>
+    /// <exception cref="ArgumentException">There is no such block (the message lists the names).</exception>
+    public double[] StateJacobian(int t, string parameterBlock)
+    {
+        if ((uint)t > (uint)Layout.Horizon) throw new ArgumentOutOfRangeException(nameof(t), t, $"Stage must be in 0..{Layout.Horizon}.");
+        return Columns(Layout.StateOffset(t), Layout.StateCount, Block(parameterBlock));
+    }
+
+    private ParameterBlock Block(string name)
+    {
+        foreach (var b in Parameters)
+            if (b.Name == name) return b;
+        throw new ArgumentException($"The OCP has no parameter block '{name}'; it has: {string.Join(", ", Parameters.Select(b => b.Name))}.", nameof(name));
+    }
+
+    private double[] Columns(int firstRow, int rows, ParameterBlock block)
+    {
+        var result = new double[rows * block.Length];
+        for (int r = 0; r < rows; r++)
+            _jacobian.AsSpan((firstRow + r) * ColumnCount + block.Offset, block.Length).CopyTo(result.AsSpan(r * block.Length, block.Length));
+        return result;
     }
 
     /// <summary>∂x*_t/∂(θ, x_init) as an n × (d+n) row-major array.</summary>

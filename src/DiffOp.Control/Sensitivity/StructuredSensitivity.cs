@@ -40,7 +40,7 @@ public sealed class StructuredSensitivity : ISensitivitySolver
         for (int j = 0; j < l.VariableCount; j++)
             rhs.AsSpan(ordering.PositionOfVariable(j) * columns, columns).CopyTo(jacobian.AsSpan(j * columns, columns));
         SingularKkt.EnsureFinite(jacobian, 0);
-        return new SensitivityResult(l, d, jacobian, solution.ActiveSet.WeaklyActive);
+        return new SensitivityResult(l, solution.Ocp.Parameters, d, jacobian, solution.ActiveSet.WeaklyActive);
     }
 
     /// <inheritdoc />

@@ -119,9 +119,10 @@ public abstract class ControlTaskPolicyModel<TEquations> : IPolicyModel
 
         int physicalCount = Settings.PhysicalParameters.Count, weightCount = Settings.CostWeights.Count;
         var builder = new OcpBuilder(Name, StateCount, ControlCount, horizon);
-        SxVector physicalBlock = builder.AddParameter(PhysicalBlockName, theta.Take(physicalCount).ToArray());
-        SxVector stageWeights = builder.AddParameter(StageWeightBlockName, theta.Skip(physicalCount).Take(weightCount).ToArray());
-        SxVector terminalWeights = builder.AddParameter(TerminalWeightBlockName, theta.Skip(physicalCount + weightCount).ToArray());
+        double[] lower = ParameterLowerBounds();   // declared with the blocks: Ocp.ParameterLowerBounds() returns the same
+        SxVector physicalBlock = builder.AddParameter(PhysicalBlockName, theta.Take(physicalCount).ToArray(), lower[..physicalCount]);
+        SxVector stageWeights = builder.AddParameter(StageWeightBlockName, theta.Skip(physicalCount).Take(weightCount).ToArray(), lower[physicalCount..(physicalCount + weightCount)]);
+        SxVector terminalWeights = builder.AddParameter(TerminalWeightBlockName, theta.Skip(physicalCount + weightCount).ToArray(), lower[(physicalCount + weightCount)..]);
 
         Sx[] state = builder.State.ToArray();
         Sx[] control = builder.Control.ToArray();

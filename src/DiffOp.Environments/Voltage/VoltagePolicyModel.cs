@@ -120,7 +120,7 @@ public sealed class VoltagePolicyModel : IPolicyModel
         PolicyModelArguments.Check(Name, horizon, theta, ThetaCount, $"{CostBlockName} = diag C_v: 3, {DynamicsBlockName} = A row-major: 9");
 
         var builder = new OcpBuilder(Name, StateCount, ControlCount, horizon);
-        SxVector weights = builder.AddParameter(CostBlockName, theta.Take(BusCount).ToArray());
+        SxVector weights = builder.AddParameter(CostBlockName, theta.Take(BusCount).ToArray(), lowerBound: 0.0);   // C_v ≥ 0 keeps the QP convex
         SxVector a = builder.AddParameter(DynamicsBlockName, theta.Skip(BusCount).ToArray());
         SxVector x = builder.State, u = builder.Control;
 
