@@ -69,6 +69,25 @@ public class TrainCommandTests
         Assert.That(Theta(two), Is.EqualTo(Theta(one)));
     }
 
+    [Test]
+    public void Train_VoltageOnThreads_GivesTheSameParamsAsOneWorker_ByteForByte()
+    {
+        string[] Args(string dir, params string[] parallel) =>
+            ["train", "voltage", "--mode", "traj", "--iterations", "3", "--seed", "2", "--quiet", .. parallel, "--out", dir];
+        string one = Path.Combine(_root, "v-one"), threads = Path.Combine(_root, "v-threads");
+        var (code, _, err) = Run(Args(one));
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        (code, var output, err) = Run(Args(threads, "--threads", "3"));
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        Assert.That(output, Does.Contain("3 threads"));
+        Assert.That(File.ReadAllBytes(Path.Combine(threads, "params.json")), Is.EqualTo(File.ReadAllBytes(Path.Combine(one, "params.json"))));
+
+        // cart-pole's OCP is not a QP: threads work but are told to take turns in Ipopt.
+        (code, output, err) = Run("train", "cartpole", "--iterations", "1", "--rollouts", "2", "--set", "T=8", "--threads", "2", "--quiet", "--out", Path.Combine(_root, "c-threads"));
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        Assert.That(output, Does.Contain("not a convex QP").And.Contain("--workers"));
+    }
+
     [TestCase("traj", "adam")]
     [TestCase("step", "natural")]
     [TestCase("traj", "action-adam")]
@@ -145,6 +164,15 @@ public class TrainCommandTests
         (code, _, err) = Run("train", "cartpole", "--workers", "0", "--out", Path.Combine(_root, "w0"));
         Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
         Assert.That(err, Does.Contain("--workers"));
+
+        (code, _, err) = Run("train", "voltage", "--threads", "0", "--out", Path.Combine(_root, "t0"));
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(err, Does.Contain("--threads must be at least 1"));
+
+        (code, _, err) = Run("train", "voltage", "--threads", "2", "--workers", "2", "--out", Path.Combine(_root, "tw"));
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(err, Does.Contain("give one of them"));
+        Assert.That(Directory.Exists(Path.Combine(_root, "tw")), Is.False);
 
         (code, _, err) = Run("train", "cartpole", "--beta", "-1", "--out", Path.Combine(_root, "b"));
         Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));

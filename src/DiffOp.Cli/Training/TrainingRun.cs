@@ -6,7 +6,7 @@ namespace DiffOp.Cli.Training;
 /// <summary>Runs (or resumes) training in a run folder and keeps its files up to date.</summary>
 internal static class TrainingRun
 {
-    public static int Execute(RunConfig config, string dir, bool resume, int workers, TextWriter output, ProgressStyle style = ProgressStyle.Lines, TextWriter? error = null)
+    public static int Execute(RunConfig config, string dir, bool resume, int workers, TextWriter output, ProgressStyle style = ProgressStyle.Lines, TextWriter? error = null, int threads = 1)
     {
         // With JSON lines, stdout carries only the per-iteration objects; the run's other messages go to stderr.
         var info = style == ProgressStyle.JsonLines ? error ?? TextWriter.Null : output;
@@ -62,7 +62,8 @@ internal static class TrainingRun
 
         DiffOp.Interop.Ipopt.IpoptLibrary.EnsureLoaded();   // (resume) before any worker starts
         info.WriteLine($"training {config.Environment} ({config.Mode}, H = {config.Horizon}, θ ∈ ℝ^{theta.Length}) for {config.Iterations} iterations × {config.Rollouts} rollouts, " +
-                         $"σ = {config.Sigma}, β = {config.Beta}, η = {config.LearningRate} ({config.Optimizer}), seed {config.Seed}, {workers} worker(s) → {dir}");
+                         $"σ = {config.Sigma}, β = {config.Beta}, η = {config.LearningRate} ({config.Optimizer}), seed {config.Seed}, " +
+                         (threads > 1 ? $"{threads} threads" : $"{workers} worker(s)") + $" → {dir}");
         // More workers than rollouts run at once only wait (and each is a process with its own Ipopt): cap them.
         int useful = config.Rollouts + config.EvaluationEpisodes;
         if (workers > useful)
@@ -72,7 +73,14 @@ internal static class TrainingRun
         }
         if (workers > 4 * Environment.ProcessorCount)
             info.WriteLine($"note: {workers} worker processes on {Environment.ProcessorCount} cores; more than about one per core makes no iteration faster.");
-        using var executor = setup.CreateExecutor(workers);
+        if (threads > 1)
+        {
+            threads = Math.Min(threads, useful);
+            if (!setup.Ocp.IsQuadraticProgram)
+                info.WriteLine($"note: the {config.Environment} policy's OCP is not a convex QP, so Ipopt solves it, and Ipopt solves in one process take turns: " +
+                               "--threads will not be faster than one thread here; use --workers for parallel rollouts.");
+        }
+        using var executor = setup.CreateExecutor(workers, threads);
         var trainer = new Trainer(options, executor, theta, optimizer, completed);
         var progress = new ProgressReporter(output, config.Iterations, interactive: !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out), style);
         bool anyUpdate = false;

@@ -43,6 +43,12 @@ internal sealed class TrainingSetup
         return new RolloutWorker(environment, policy, new TruncatedGaussianExploration(Config.Sigma, Config.Beta));
     }
 
-    public IRolloutExecutor CreateExecutor(int workers) =>
-        workers <= 1 ? new SequentialRolloutExecutor(CreateWorker()) : new CliWorkerPool(Config, workers);
+    /// <summary>
+    /// The executor for <paramref name="workers"/> worker processes or <paramref name="threads"/> threads of this process
+    /// (at most one of them above 1); one of each: the sequential executor. θ does not depend on the choice.
+    /// </summary>
+    public IRolloutExecutor CreateExecutor(int workers, int threads = 1) =>
+        threads > 1 ? new ThreadRolloutExecutor(CreateWorker, threads)
+        : workers <= 1 ? new SequentialRolloutExecutor(CreateWorker())
+        : new CliWorkerPool(Config, workers);
 }
