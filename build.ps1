@@ -54,7 +54,7 @@ switch ($Command) {
     $cli = "src/DiffOp.Cli/bin/$Config/net10.0/diffop.dll"
     dotnet $cli solve hs071 --json
     if (Test-Path runs/demo-voltage-traj) { Remove-Item -Recurse -Force runs/demo-voltage-traj }
-    dotnet $cli train voltage --mode traj --iterations 1000 --workers 2 --seed 0 --out runs/demo-voltage-traj
+    dotnet $cli train voltage --mode traj --iterations 1000 --threads 2 --seed 0 --out runs/demo-voltage-traj
     dotnet $cli evaluate runs/demo-voltage-traj --scenarios 100
     dotnet $cli plot --run runs/demo-voltage-traj
     exit $LASTEXITCODE
