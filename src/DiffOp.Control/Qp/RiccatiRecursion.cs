@@ -8,13 +8,16 @@ namespace DiffOp.Control.Qp;
 /// and the multipliers of the equality rows (Lagrangian + νᵀ(row)) are ν_t = −∇V_{t+1}(dx_{t+1}).
 /// The factorization succeeds exactly when every M_uu is positive definite, i.e. when the step's reduced Hessian is:
 /// for a convex QP that is the case at every interior-point iterate, so a failure proves the QP non-convex (or its
-/// controls unpenalized and unbounded). Cost O(H(n+m)³), no allocation after construction.
+/// controls unpenalized and unbounded). Cost O(H(n+m)³), no allocation after construction. Products with F skip its
+/// structural zeros (found once per call; e.g. 30 of 108 entries are non-zero for voltage control): the sums keep their
+/// order, so the result is bit for bit that of the dense products.
 /// </summary>
 internal sealed class RiccatiRecursion
 {
     private readonly int _n, _m, _w, _h;
     private readonly double[] _p, _k, _mxu, _l, _kff, _pv;     // per stage: P (n×n), K (m×n), M_xu (n×m), chol(M_uu) (m×m), k (m), p (n)
     private readonly double[] _pf, _mm, _tn, _tw, _dx;
+    private readonly int[] _colStart, _colRows, _rowStart, _rowCols;   // non-zeros of F by column (rows ascending) and by row (columns ascending)
 
     public RiccatiRecursion(int stateCount, int controlCount, int horizon)
     {
@@ -30,6 +33,31 @@ internal sealed class RiccatiRecursion
         _tn = new double[_n];
         _tw = new double[_w];
         _dx = new double[_n];
+        _colStart = new int[_w + 1];
+        _colRows = new int[_n * _w];
+        _rowStart = new int[_n + 1];
+        _rowCols = new int[_n * _w];
+    }
+
+    /// <summary>Records where F (n×w, row-major) is non-zero, by column and by row.</summary>
+    private void FindNonZeros(ReadOnlySpan<double> f)
+    {
+        int n = _n, w = _w, count = 0;
+        for (int j = 0; j < w; j++)
+        {
+            _colStart[j] = count;
+            for (int i = 0; i < n; i++)
+                if (f[i * w + j] != 0) _colRows[count++] = i;
+        }
+        _colStart[w] = count;
+        count = 0;
+        for (int i = 0; i < n; i++)
+        {
+            _rowStart[i] = count;
+            for (int j = 0; j < w; j++)
+                if (f[i * w + j] != 0) _rowCols[count++] = j;
+        }
+        _rowStart[n] = count;
     }
 
     /// <summary>
@@ -39,6 +67,7 @@ internal sealed class RiccatiRecursion
     public int Factor(ReadOnlySpan<double> stageHessians, ReadOnlySpan<double> terminalHessian, ReadOnlySpan<double> f)
     {
         int n = _n, m = _m, w = _w;
+        FindNonZeros(f);
         terminalHessian.CopyTo(_p.AsSpan(_h * n * n, n * n));
         for (int t = _h - 1; t >= 0; t--)
         {
@@ -48,7 +77,7 @@ internal sealed class RiccatiRecursion
                 for (int j = 0; j < w; j++)
                 {
                     double s = 0;
-                    for (int k = 0; k < n; k++) s += pNext[i * n + k] * f[k * w + j];
+                    for (int q = _colStart[j]; q < _colStart[j + 1]; q++) s += pNext[i * n + _colRows[q]] * f[_colRows[q] * w + j];
                     _pf[i * w + j] = s;
                 }
             var ht = stageHessians.Slice(t * w * w, w * w);
@@ -56,7 +85,7 @@ internal sealed class RiccatiRecursion
                 for (int b = a; b < w; b++)
                 {
                     double s = ht[a * w + b];
-                    for (int i = 0; i < n; i++) s += f[i * w + a] * _pf[i * w + b];
+                    for (int q = _colStart[a]; q < _colStart[a + 1]; q++) s += f[_colRows[q] * w + a] * _pf[_colRows[q] * w + b];
                     _mm[a * w + b] = s;
                     _mm[b * w + a] = s;
                 }
@@ -100,6 +129,7 @@ internal sealed class RiccatiRecursion
     public void Solve(ReadOnlySpan<double> f, ReadOnlySpan<double> g, ReadOnlySpan<double> e, Span<double> dzeta, Span<double> nu)
     {
         int n = _n, m = _m, w = _w, h = _h;
+        FindNonZeros(f);
         g.Slice(h * w, n).CopyTo(_pv.AsSpan(h * n, n));
         for (int t = h - 1; t >= 0; t--)
         {
@@ -116,7 +146,7 @@ internal sealed class RiccatiRecursion
             for (int a = 0; a < w; a++)
             {
                 double s = gt[a];
-                for (int i = 0; i < n; i++) s += f[i * w + a] * _tn[i];
+                for (int q = _colStart[a]; q < _colStart[a + 1]; q++) s += f[_colRows[q] * w + a] * _tn[_colRows[q]];
                 _tw[a] = s;                                    // m_t = g_t + Fᵀ(P e + p)
             }
             var kff = _kff.AsSpan(t * m, m);
@@ -150,7 +180,7 @@ internal sealed class RiccatiRecursion
             for (int i = 0; i < n; i++)
             {
                 double s = eNext[i];
-                for (int j = 0; j < w; j++) s += f[i * w + j] * dz[j];
+                for (int q = _rowStart[i]; q < _rowStart[i + 1]; q++) s += f[i * w + _rowCols[q]] * dz[_rowCols[q]];
                 _dx[i] = s;
             }
             NegatedGradient(t + 1, _dx, nu.Slice((t + 1) * n, n));
