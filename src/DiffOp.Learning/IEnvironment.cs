@@ -25,6 +25,24 @@ public interface IEnvironment
 
     /// <summary>Applies <paramref name="control"/> (length m) to the current state; writes the next state (length n).</summary>
     StepResult Step(ReadOnlySpan<double> control, Span<double> nextState);
+
+    /// <summary>
+    /// Length of the per-episode context: data that is fixed during an episode but changes between episodes (a reference,
+    /// a goal, a load level) and that the policy's OCP takes as its context p (<c>OcpBuilder.AddContext</c>). 0 (the
+    /// default) when the environment has none; then the policy keeps its own fixed context.
+    /// </summary>
+    int ContextCount => 0;
+
+    /// <summary>
+    /// Writes the context of the episode that the last <see cref="Reset"/> started (length <see cref="ContextCount"/>),
+    /// in the order of the policy OCP's context blocks. The same seed always gives the same context.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The environment has no context (the default implementation).</exception>
+    void WriteContext(Span<double> context)
+    {
+        if (context.Length != 0)
+            throw new InvalidOperationException($"Environment '{Name}' has no per-episode context (ContextCount = 0); implement ContextCount and WriteContext to supply one.");
+    }
 }
 
 /// <summary>What one environment step returns.</summary>

@@ -51,7 +51,7 @@ public sealed class FeedbackPolicy : IDisposable
     /// <summary>Solves that failed since construction (each made the fallback control act for one step).</summary>
     public int SolveFailures { get; private set; }
 
-    /// <summary>Calls of <see cref="Act(ReadOnlySpan{double}, Span{double})"/> since the last <see cref="Reset"/>.</summary>
+    /// <summary>Calls of <see cref="Act(ReadOnlySpan{double}, Span{double})"/> since the last <see cref="Reset()"/>.</summary>
     public int Steps => _t;
 
     /// <summary>The plan the last action came from (null before the first action, after a reset, or after a failed solve).</summary>
@@ -63,6 +63,14 @@ public sealed class FeedbackPolicy : IDisposable
         _plan = null;
         _t = 0;
         _planStart = 0;
+    }
+
+    /// <summary>Starts a new episode whose plans use <paramref name="context"/> (e.g. this episode's reference; see <see cref="OptimizationPolicy.SetContext"/>).</summary>
+    /// <exception cref="ArgumentException">The context's length is not the OCP's, or an entry is not finite.</exception>
+    public void Reset(ReadOnlySpan<double> context)
+    {
+        _policy.SetContext(context);
+        Reset();
     }
 
     /// <summary>Writes u = π_θ(x) for the measured state x into <paramref name="control"/>.</summary>

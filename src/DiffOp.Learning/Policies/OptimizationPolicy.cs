@@ -23,11 +23,31 @@ public sealed class OptimizationPolicy : IDisposable
         Mode = mode;
         _solver = new OcpSolver(ocp, options);
         _sensitivity = new StructuredSensitivity(ocp);
-        _context = context ?? ocp.DefaultContext();
+        _context = context is null ? ocp.DefaultContext() : (double[])context.Clone();
+        if (_context.Length != ocp.ContextCount)
+            throw new ArgumentException($"The context has {_context.Length} entries; the OCP '{ocp.Name}' takes {ocp.ContextCount}.", nameof(context));
     }
 
     /// <summary>The OCP.</summary>
     public Ocp Ocp { get; }
+
+    /// <summary>The context p that the following solves use (the OCP's defaults unless given or set).</summary>
+    public ReadOnlySpan<double> Context => _context;
+
+    /// <summary>
+    /// Sets the context p for the following solves (e.g. the reference of a new episode; <see cref="Training.RolloutWorker"/>
+    /// does this at every reset of an environment with a context). Copied; no allocation.
+    /// </summary>
+    /// <exception cref="ArgumentException">The length is not the OCP's context length, or an entry is not finite.</exception>
+    public void SetContext(ReadOnlySpan<double> context)
+    {
+        if (context.Length != _context.Length)
+            throw new ArgumentException($"The context has {context.Length} entries; the OCP '{Ocp.Name}' takes {_context.Length} (its context blocks: {string.Join(", ", Ocp.ContextBlocks.Select(b => $"{b.Name}[{b.Length}]"))}).", nameof(context));
+        for (int i = 0; i < context.Length; i++)
+            if (!double.IsFinite(context[i]))
+                throw new ArgumentException($"Context entry {i} is {context[i]}: a context must be finite.", nameof(context));
+        context.CopyTo(_context);
+    }
 
     /// <summary>Step or Traj.</summary>
     public PolicyMode Mode { get; }

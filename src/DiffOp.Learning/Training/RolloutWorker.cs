@@ -17,7 +17,7 @@ public sealed class RolloutWorker : IDisposable
     private readonly IEnvironment _environment;
     private readonly OptimizationPolicy _policy;
     private readonly TruncatedGaussianExploration _exploration;
-    private readonly double[] _state, _next, _action, _deviations, _jacobian, _basis;
+    private readonly double[] _state, _next, _action, _deviations, _jacobian, _basis, _episodeContext;
 
     /// <summary>Creates a worker.</summary>
     public RolloutWorker(IEnvironment environment, OptimizationPolicy policy, TruncatedGaussianExploration exploration)
@@ -29,6 +29,11 @@ public sealed class RolloutWorker : IDisposable
             throw new ArgumentException(
                 $"Environment '{environment.Name}' has n={environment.StateCount}, m={environment.ControlCount}; " +
                 $"the policy OCP '{policy.Ocp.Name}' has n={policy.Ocp.StateCount}, m={policy.Ocp.ControlCount}.");
+        if (environment.ContextCount != 0 && environment.ContextCount != policy.Ocp.ContextCount)
+            throw new ArgumentException(
+                $"Environment '{environment.Name}' supplies a context of {environment.ContextCount} entries per episode; the policy OCP '{policy.Ocp.Name}' " +
+                $"takes {policy.Ocp.ContextCount}: declare the same context blocks with OcpBuilder.AddContext.");
+        _episodeContext = new double[environment.ContextCount];
         _state = new double[environment.StateCount];
         _next = new double[environment.StateCount];
         _action = new double[environment.ControlCount];
@@ -57,6 +62,11 @@ public sealed class RolloutWorker : IDisposable
         var noise = new Random(request.NoiseSeed ?? SeedSequence.Noise(request.Seed));
         var episode = new Episode(d, T, request);
         _environment.Reset(request.Seed, _state);
+        if (_episodeContext.Length > 0)
+        {
+            _environment.WriteContext(_episodeContext);   // this episode's reference/goal: every plan of the episode uses it
+            _policy.SetContext(_episodeContext);
+        }
         int planStart = 0, planStages = 0;
         bool failed = false;
         OcpSolution? plan = null;
