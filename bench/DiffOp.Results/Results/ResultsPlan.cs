@@ -20,8 +20,15 @@ internal sealed record EnvironmentRecipe(string Environment, double Sigma, doubl
     [
         "train", Environment, "--recipe", "default", "--mode", mode == PolicyMode.Step ? "step" : "traj", "--iterations", Invariant(Iterations), "--rollouts", "10",
         "--sigma", Invariant(Sigma), "--lr", Invariant(LearningRate), "--eval-episodes", Invariant(EvaluationEpisodes), "--eval-every", Invariant(EvaluateEvery),
-        "--seed", Invariant(seed), "--workers", Invariant(workers),
+        "--seed", Invariant(seed), .. Parallelism(Environment, workers),
     ];
+
+    /// <summary>
+    /// How a training run uses <paramref name="workers"/> cores: threads for voltage control (its policy is a convex QP, solved
+    /// without Ipopt), worker processes for the Ipopt-solved tasks. θ is the same either way.
+    /// </summary>
+    public static string[] Parallelism(string environment, int workers) =>
+        environment == "voltage" ? ["--threads", Invariant(workers)] : ["--workers", Invariant(workers)];
 
     /// <summary>The training options as a reader sees them in the report.</summary>
     public string Describe() =>

@@ -65,7 +65,7 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
             string[] arguments =
             [
                 "train", "voltage", "--recipe", "paper", "--mode", "traj", "--iterations", Invariant(v.Iterations), "--rollouts", Invariant(ResultsPlan.Rollouts),
-                "--eval-episodes", Invariant(v.EvaluationEpisodes), "--eval-every", Invariant(v.EvaluateEvery), "--seed", "0", "--workers", Invariant(workers),
+                "--eval-episodes", Invariant(v.EvaluationEpisodes), "--eval-every", Invariant(v.EvaluateEvery), "--seed", "0", .. EnvironmentRecipe.Parallelism("voltage", workers),
             ];
             yield return (v, PolicyMode.Traj, 0, "paper", arguments, RunSettings.Paper(v));
         }
@@ -92,7 +92,7 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
             {
                 progress.WriteLine($"    train {Path.GetFileName(dir)} ({(done > 0 ? $"resuming at {done}/" : "")}{recipe.Iterations} iterations)");
                 string[] args = done > 0
-                    ? ["train", "--resume", dir, "--iterations", Invariant(recipe.Iterations), "--workers", Invariant(workers)]
+                    ? ["train", "--resume", dir, "--iterations", Invariant(recipe.Iterations), .. EnvironmentRecipe.Parallelism(recipe.Environment, workers)]
                     : [.. arguments, "--out", dir];
                 if (done == 0 && Directory.Exists(dir)) Directory.Delete(dir, recursive: true);   // a run that never finished an iteration
                 ChildCommand.RunOrThrow(args, dir + ".log", captureOutput: false);
