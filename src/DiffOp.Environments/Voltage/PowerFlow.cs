@@ -32,6 +32,7 @@ public sealed class PowerFlow
     private readonly Complex[] _power;
     private readonly Complex[] _branchCurrent;
     private readonly NewtonRaphsonPowerFlow _newton;
+    private bool _warmStartable;          // _voltage holds the last call's converged sweep solution
 
     /// <summary>Creates a solver for the IEEE 13-bus feeder (<see cref="Ieee13BusFeeder"/>).</summary>
     /// <param name="options">Numerical settings; null = <see cref="PowerFlowOptions.Default"/>.</param>
@@ -113,9 +114,15 @@ public sealed class PowerFlow
     /// <param name="activePowerMw">P_k in MW per bus (length n, positive = generation); the slack entry is ignored.</param>
     /// <param name="reactivePowerMvar">Q_k in MVAr per bus (length n, positive = generation); the slack entry is ignored.</param>
     /// <param name="voltageMagnitudes">Receives |V_k| in p.u. (length n); all NaN when the solve did not converge.</param>
+    /// <param name="warmStart">
+    /// Start the sweep from the previous call's converged voltages instead of the flat start (when the previous call's sweep
+    /// converged; otherwise flat). The answer is the same to the tolerance in fewer sweeps when the injections changed
+    /// little, e.g. from one control step to the next; results then depend on that previous call (at the tolerance's
+    /// level), so a caller that needs call-order independence (an episode's reset) passes false.
+    /// </param>
     /// <returns>The status, the number of sweeps and the last voltage update.</returns>
     /// <exception cref="ArgumentException">A span has the wrong length.</exception>
-    public PowerFlowResult Solve(ReadOnlySpan<double> activePowerMw, ReadOnlySpan<double> reactivePowerMvar, Span<double> voltageMagnitudes)
+    public PowerFlowResult Solve(ReadOnlySpan<double> activePowerMw, ReadOnlySpan<double> reactivePowerMvar, Span<double> voltageMagnitudes, bool warmStart = false)
     {
         if (activePowerMw.Length != _busCount || reactivePowerMvar.Length != _busCount || voltageMagnitudes.Length != _busCount)
         {
@@ -123,16 +130,19 @@ public sealed class PowerFlow
                 $"PowerFlow.Solve expects spans of length {_busCount} (P, Q, |V|), got {activePowerMw.Length}, {reactivePowerMvar.Length}, {voltageMagnitudes.Length}.");
         }
 
+        bool warm = warmStart && _warmStartable && Options.Method != PowerFlowMethod.NewtonRaphson;
+        _warmStartable = false;
         for (int k = 0; k < _busCount; k++)
         {
             _power[k] = new Complex(activePowerMw[k] / _baseMva, reactivePowerMvar[k] / _baseMva);
-            _voltage[k] = Complex.One;
+            if (!warm) _voltage[k] = Complex.One;
         }
 
         int sweeps = 0;
         if (Options.Method != PowerFlowMethod.NewtonRaphson)
         {
             var result = SweepUntilConverged();
+            _warmStartable = result.Converged;
             if (result.Converged || Options.Method == PowerFlowMethod.BackwardForwardSweep)
             {
                 for (int k = 0; k < _busCount; k++)

@@ -55,6 +55,33 @@ public class PowerFlowTests
     }
 
     [Test]
+    public void WarmStart_GivesTheColdAnswer_InFewerSweeps_AndFallsBackToFlatAfterAFailure()
+    {
+        var (p, q) = Injections();
+        p[2] = 2; p[7] = 3; p[9] = 1;
+        q[2] = -1; q[7] = -1; q[9] = -0.5;
+        var warmFlow = new PowerFlow(new PowerFlowOptions { Method = PowerFlowMethod.BackwardForwardSweep });
+        var v = new double[13];
+        Assert.That(warmFlow.Solve(p, q, v).Converged, Is.True);
+
+        q[2] = -0.95; q[7] = -1.02;   // the next control step: a small change of the injections
+        var cold = new double[13];
+        var coldResult = new PowerFlow(new PowerFlowOptions { Method = PowerFlowMethod.BackwardForwardSweep }).Solve(p, q, cold);
+        var warmResult = warmFlow.Solve(p, q, v, warmStart: true);
+        Assert.That(warmResult.Converged && coldResult.Converged, Is.True);
+        Assert.That(v, Is.EqualTo(cold).Within(1e-9), "the same solution to the tolerance");
+        Assert.That(warmResult.Iterations, Is.LessThan(coldResult.Iterations), $"warm {warmResult.Iterations} sweeps, cold {coldResult.Iterations}");
+
+        // After a failed solve there is nothing to start from: a warm request is a flat start, sweep for sweep.
+        var (p2, q2) = Injections();
+        q2[7] = -30;
+        Assert.That(warmFlow.Solve(p2, q2, new double[13], warmStart: true).Converged, Is.False);
+        var afterFailure = warmFlow.Solve(p, q, v, warmStart: true);
+        Assert.That(afterFailure.Iterations, Is.EqualTo(coldResult.Iterations));
+        Assert.That(v, Is.EqualTo(cold));
+    }
+
+    [Test]
     public void Solve_StronglyAbsorbingWithoutSolution_ReportsNonConvergence()
     {
         var pf = new PowerFlow();

@@ -112,6 +112,35 @@ public class VoltageEnvironmentTests
     }
 
     [Test]
+    public void AnEpisode_DoesNotDependOnTheEpisodeBefore_BitForBit()
+    {
+        // The power flows of Step warm-start from the previous step; Reset starts flat, so a reused environment
+        // (a rollout worker's) gives every episode exactly as a fresh one does.
+        static List<double> Episode(VoltageEnvironment env, int seed)
+        {
+            var sgf = new SafeGradientFlowController(VoltageSettings.Training);
+            var x = new double[9];
+            var u = new double[3];
+            var trace = new List<double>();
+            env.Reset(seed, x);
+            for (int t = 0; t < env.EpisodeLength; t++)
+            {
+                sgf.Compute(x, u);
+                var r = env.Step(u, x);
+                trace.AddRange(x);
+                trace.Add(r.Cost);
+                if (r.Done) break;
+            }
+            return trace;
+        }
+
+        var reused = new VoltageEnvironment();
+        Episode(reused, 7);
+        Episode(reused, 12);
+        Assert.That(Episode(reused, 3), Is.EqualTo(Episode(new VoltageEnvironment(), 3)));
+    }
+
+    [Test]
     public void Step_QIsClippedToBox()
     {
         var env = new VoltageEnvironment(VoltageSettings.Evaluation);
