@@ -35,6 +35,7 @@ public class RunPlotTests
     [TestCase("cartpole", "traj", new[] { "--set", "T=4" }, new[] { "rollout.png" })]
     [TestCase("robotarm", "step", new[] { "--set", "T=4" }, new[] { "rollout.png" })]
     [TestCase("quadrotor", "traj", new[] { "--set", "T=4" }, new[] { "rollout.png" })]
+    [TestCase("rocket", "step", new[] { "--set", "T=4" }, new[] { "rollout.png" })]
     [TestCase("voltage", "traj", new string[0], new[] { "rollout-low-voltage.png", "rollout-high-voltage.png" })]
     public void PlotRun_WritesEveryPanel_AndThetaCsvFollowsTheRun(string environment, string mode, string[] settings, string[] rollouts)
     {

@@ -1,6 +1,7 @@
 using DiffOp.Environments.CartPole;
 using DiffOp.Environments.Quadrotor;
 using DiffOp.Environments.RobotArm;
+using DiffOp.Environments.Rocket;
 using DiffOp.Environments.Voltage;
 using DiffOp.Learning;
 
@@ -21,6 +22,8 @@ public static class EnvironmentCatalog
             () => new RobotArmSettings(), s => new RobotArmEnvironment(s), s => new RobotArmPolicyModel(s)),
         ControlTask(QuadrotorSettings.Name, "6-DoF quadrotor (docs/environments.md)",
             () => new QuadrotorSettings(), s => new QuadrotorEnvironment(s), s => new QuadrotorPolicyModel(s)),
+        ControlTask(RocketSettings.Name, "6-DoF rocket powered landing (docs/environments.md)",
+            () => new RocketSettings(), s => new RocketEnvironment(s), s => new RocketPolicyModel(s)),
         new(VoltagePolicySettings.Name, "reactive-power voltage control on the IEEE 13-bus feeder (docs/environments-voltage.md)",
             overrides => new VoltageEnvironment(VoltageSettingsOverrideParser.Apply(new VoltagePolicySettings(), overrides).System),
             overrides => new VoltagePolicyModel(VoltageSettingsOverrideParser.Apply(new VoltagePolicySettings(), overrides))),

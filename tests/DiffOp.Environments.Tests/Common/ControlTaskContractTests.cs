@@ -5,10 +5,11 @@ using DiffOp.Symbolic;
 
 namespace DiffOp.Environments.Tests.Common;
 
-/// <summary>What every control task must do, checked for cartpole, robotarm and quadrotor.</summary>
+/// <summary>What every control task must do, checked for cartpole, robotarm, quadrotor and rocket.</summary>
 [TestFixture("cartpole")]
 [TestFixture("robotarm")]
 [TestFixture("quadrotor")]
+[TestFixture("rocket")]
 public class ControlTaskContractTests(string name)
 {
     private ControlTaskSettings Defaults => ControlTasks.Defaults(name);

@@ -2,6 +2,7 @@ using DiffOp.Environments.CartPole;
 using DiffOp.Environments.Common;
 using DiffOp.Environments.Quadrotor;
 using DiffOp.Environments.RobotArm;
+using DiffOp.Environments.Rocket;
 
 namespace DiffOp.Environments.Tests.Common;
 
@@ -13,6 +14,7 @@ internal static class ControlTasks
         CartPoleSettings.Name => new CartPoleSettings(),
         RobotArmSettings.Name => new RobotArmSettings(),
         QuadrotorSettings.Name => new QuadrotorSettings(),
+        RocketSettings.Name => new RocketSettings(),
         _ => throw new ArgumentException(name),
     };
 
@@ -21,6 +23,7 @@ internal static class ControlTasks
         CartPoleSettings s => new CartPoleEnvironment(s),
         RobotArmSettings s => new RobotArmEnvironment(s),
         QuadrotorSettings s => new QuadrotorEnvironment(s),
+        RocketSettings s => new RocketEnvironment(s),
         _ => throw new ArgumentException(settings.GetType().Name),
     };
 
@@ -29,6 +32,7 @@ internal static class ControlTasks
         CartPoleSettings s => new CartPolePolicyModel(s),
         RobotArmSettings s => new RobotArmPolicyModel(s),
         QuadrotorSettings s => new QuadrotorPolicyModel(s),
+        RocketSettings s => new RocketPolicyModel(s),
         _ => throw new ArgumentException(settings.GetType().Name),
     };
 }
