@@ -16,6 +16,7 @@ public class SensitivityCommandTests
 
     [TestCase("boxlqr")]
     [TestCase("cartpole")]
+    [TestCase("rocket")]
     public void GradCheckJson_ReportsSmallErrors(string problem)
     {
         var (code, output, err) = Run("gradcheck", problem, "--json");
