@@ -66,6 +66,7 @@ internal sealed record ResultsPlan(bool Quick, int Seeds, IReadOnlyList<Environm
         new("cartpole", 0.5, 0.02, 100, 10, 1),
         new("robotarm", 0.5, 0.02, 100, 10, 1),
         new("quadrotor", 0.5, 0.05, 60, 4, 2),
+        new("rocket", 0.5, 0.02, 60, 4, 2),
         new("voltage", 0.01, 0.02, 1000, 10, 10),
     ], VoltageScenarios: 500, StepEvaluationSeeds: 1, PaperSettingsRun: true);
 
@@ -75,6 +76,7 @@ internal sealed record ResultsPlan(bool Quick, int Seeds, IReadOnlyList<Environm
         new("cartpole", 0.5, 0.02, 10, 5, 1),
         new("robotarm", 0.5, 0.02, 10, 4, 1),
         new("quadrotor", 0.5, 0.05, 4, 2, 2),
+        new("rocket", 0.5, 0.02, 4, 2, 2),
         new("voltage", 0.01, 0.02, 50, 5, 5),
     ], VoltageScenarios: 50, StepEvaluationSeeds: 1, PaperSettingsRun: false);
 

@@ -182,7 +182,7 @@ internal static class ResultsReport
                 md.AppendLine($"| {recipe.Environment} | {mode} | {BandText(band[0])} | {BandText(band[^1])} (iteration {band[^1].Iteration}) | {Number(reference)} | {Duration(runs.Average(r => r.WallSeconds))} |");
             }
         md.AppendLine();
-        md.AppendLine("Cost: mean over seeds [20th, 80th percentile]. The paper's Figure 2 shows curves only (no table), for cartpole, robot arm and quadrotor.");
+        md.AppendLine("Cost: mean over seeds [20th, 80th percentile]. The paper's Figure 2 shows curves only (no table), for cartpole, robot arm and quadrotor; the rocket (the paper's fourth PDP task) is added here with the quadrotor's budget.");
         md.AppendLine();
         foreach (var recipe in data.Plan.Recipes)
             md.AppendLine($"![{recipe.Environment} learning curves]({CurveImage(recipe.Environment)})");
