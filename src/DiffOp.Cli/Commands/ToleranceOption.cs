@@ -16,7 +16,7 @@ internal static class ToleranceOption
     {
         var option = new Option<double?>(Name)
         {
-            Description = $"Solver convergence tolerance: Ipopt's tol (default {new IpoptOptions().Tolerance:G}; the structured QP solver uses a tenth of it). A positive finite number.",
+            Description = $"Solver convergence tolerance: Ipopt's tol (default {new IpoptOptions().Tolerance.ToString("0e0", CultureInfo.InvariantCulture)}; the structured QP solver uses a tenth of it). A positive finite number.",
         };
         option.Validators.Add(r =>
         {
