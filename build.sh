@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One entry point for DiffOp.Native on Linux: ./build.sh setup|build|test|demo|bench|timings|bench-suite|soak|pack
-#   setup  install what is missing (Ipopt's runtime and headers from Debian; as root only)
+#   setup  install what is missing (Ipopt's runtime and headers, python3-numpy for the KKT checker; from Debian, as root only)
 #   build  build the solution in Release (warnings are errors)
 #   test   setup, native smoke test (cmake + ctest), then every NUnit test; results in artifacts/test-results
 #   demo   setup, build, and run a short real computation, printing its result
@@ -32,6 +32,30 @@ cmd_setup() {
     echo "error: the .NET SDK 10 is not installed (dotnet is not on PATH). Install it from Microsoft's packages for your distribution, then rerun." >&2
     exit 1
   fi
+  setup_ipopt
+  setup_numpy
+}
+
+# numpy for tools/python/check_kkt.py, which the KKT checker tests run with /usr/bin/python3 (Debian's python3-numpy).
+numpy_present() { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import numpy' 2>/dev/null; }
+
+setup_numpy() {
+  if numpy_present; then log "setup: python3-numpy present"; return 0; fi
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+    # Not fatal here: everything else builds and runs; the KKT checker tests fail and say to install it.
+    log "setup: python3-numpy is missing; the KKT checker tests (KktExportCheckerTests) will fail until it is installed:"
+    log "  sudo apt-get update && sudo apt-get install -y python3-numpy   (or set DIFFOP_PYTHON to a python3 with numpy)"
+    return 0
+  fi
+  log "setup: installing python3-numpy"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends python3-numpy >/dev/null
+  numpy_present || { echo "error: /usr/bin/python3 still cannot import numpy after installing python3-numpy" >&2; exit 1; }
+  log "setup: python3-numpy installed"
+}
+
+setup_ipopt() {
   if ipopt_present; then log "setup: Ipopt $(pkg-config --modversion ipopt) present"; return 0; fi
   if [ "$(id -u)" -ne 0 ]; then
     echo "error: Ipopt's runtime or headers are missing. Install them with:" >&2

@@ -7,7 +7,7 @@ using DiffOp.Interop.Ipopt;
 namespace DiffOp.Cli.Commands;
 
 /// <summary>
-/// <c>diffop solve &lt;problem&gt; [--horizon H] [--set k=v …] [--theta true|init] [--x0 …] [--json]</c>: solves a
+/// <c>diffop solve &lt;problem&gt; [--horizon H] [--set k=v …] [--theta true|init] [--x0 …] [--tol T] [--json]</c>: solves a
 /// named problem (HS071, the LQR samples, or an environment's policy OCP) and prints the result.
 /// </summary>
 internal static class SolveCommand
@@ -23,9 +23,11 @@ internal static class SolveCommand
             DefaultValueFactory = _ => "auto",
         };
         solver.AcceptOnlyFromAmong("auto", "ipopt");
+        var tol = ToleranceOption.Create();
         common.AddTo(command);
         command.Options.Add(progress);
         command.Options.Add(solver);
+        command.Options.Add(tol);
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -33,7 +35,7 @@ internal static class SolveCommand
             bool json = parse.GetValue(common.Json);
             var error = parse.InvocationConfiguration.Error;
             bool show = parse.GetResult(progress) is { Implicit: false } ? parse.GetValue(progress) : ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
-            var ipopt = new IpoptOptions { Progress = show ? Reporter(error) : null };
+            var ipopt = ToleranceOption.Apply(parse, tol, new IpoptOptions { Progress = show ? Reporter(error) : null });
             bool structured = parse.GetValue(solver) != "ipopt";
             return request.Name == "hs071" ? SolveHs071(json, output, ipopt) : SolveOcp(ProblemCatalog.Create(request), json, output, ipopt, structured);
         }));
