@@ -10,7 +10,7 @@ namespace DiffOp.Interop.Ipopt;
 /// state travels through <c>user_data</c> as a GCHandle owned by the caller for the whole solve.
 /// </summary>
 /// <remarks>Callback signatures (C): see the <c>Eval_*_CB</c> and <c>Intermediate_CB</c> typedefs.</remarks>
-public static unsafe partial class IpoptNative
+internal static unsafe partial class IpoptNative
 {
     /// <summary>The logical library name; <see cref="IpoptLibrary"/> maps it to a file.</summary>
     public const string LibraryName = "ipopt";

@@ -6,7 +6,7 @@ namespace DiffOp.Interop.Ipopt;
 /// Owns one native <c>IpoptProblem</c>; releasing it calls <c>FreeIpoptProblem</c>.
 /// <see cref="LiveCount"/> counts handles that were created and not yet released (leak checks in tests).
 /// </summary>
-public sealed class IpoptProblemHandle : SafeHandleZeroOrMinusOneIsInvalid
+internal sealed class IpoptProblemHandle : SafeHandleZeroOrMinusOneIsInvalid
 {
     private static long _liveCount;
 
@@ -14,7 +14,7 @@ public sealed class IpoptProblemHandle : SafeHandleZeroOrMinusOneIsInvalid
     /// The process-wide lock around Ipopt calls that touch the linear solver (MUMPS keeps global state). Freeing a
     /// problem takes it too, so a finalizer-run release cannot race a solve on another thread.
     /// </summary>
-    public static readonly object Gate = new();
+    internal static readonly object Gate = new();
 
     /// <summary>Number of problem handles currently alive in this process.</summary>
     public static long LiveCount => Interlocked.Read(ref _liveCount);

@@ -43,7 +43,7 @@ internal static class ExportKktCommand
             var document = KktExport.Build(c, request, options, solution, blocks, result);
             File.WriteAllText(file.FullName, JsonSerializer.Serialize(document, JsonOutput.Indented));
             parse.InvocationConfiguration.Output.WriteLine(
-                $"wrote {file.FullName}: {c.Ocp}, status {solution.RawStatus}, {solution.ActiveSet}{(result is null ? "" : ", with the Jacobian")}");
+                $"wrote {file.FullName}: {c.Ocp}, status {solution.SolverStatus}, {solution.ActiveSet}{(result is null ? "" : ", with the Jacobian")}");
             return DiffOpCli.Success;
         }));
         return command;

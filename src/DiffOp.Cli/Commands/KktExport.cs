@@ -30,7 +30,7 @@ internal static class KktExport
             method = s.Method.ToString(),
             parameter_blocks = c.Ocp.Parameters.Select(p => new { name = p.Name, offset = p.Offset, length = p.Length }),
             theta = s.Theta, x_init = s.InitialState, context = s.Context,
-            status = s.RawStatus.ToString(), objective = s.Objective,
+            status = s.SolverStatus, objective = s.Objective,
             zeta = s.Trajectory.ToArray(),
             multipliers = new
             {

@@ -81,13 +81,13 @@ internal static class SolveCommand
         {
             JsonOutput.Write(output, new
             {
-                problem = problem.Name, method = s.Method.ToString(), status = s.RawStatus.ToString(), objective = s.Objective, states, controls,
+                problem = problem.Name, method = s.Method.ToString(), status = s.SolverStatus, objective = s.Objective, states, controls,
                 iterations = s.Iterations, solve_ms = s.SolveTime.TotalMilliseconds,
             });
             return s.IsSuccess ? DiffOpCli.Success : DiffOpCli.ComputationFailed;
         }
         output.WriteLine($"problem     {ocp}");
-        output.WriteLine($"status      {s.RawStatus} ({s.Status})");
+        output.WriteLine($"status      {s.SolverStatus} ({s.Status})");
         output.WriteLine($"solver      {(s.Method == OcpSolveMethod.StructuredQp ? "structured QP (interior point, Riccati recursion)" : "Ipopt")}");
         output.WriteLine($"objective   {s.Objective:R}");
         output.WriteLine($"iterations  {s.Iterations}, solve time {s.SolveTime.TotalMilliseconds:F2} ms");

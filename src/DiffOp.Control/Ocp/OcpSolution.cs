@@ -68,8 +68,12 @@ public sealed class OcpSolution
     /// <summary>Solver-independent status.</summary>
     public NlpStatus Status => Nlp.Status;
 
-    /// <summary>Ipopt's return code (for a structured QP solution, the Ipopt code of the same outcome).</summary>
-    public ApplicationReturnStatus RawStatus => Nlp.RawStatus;
+    /// <summary>
+    /// The solving backend's own name for the outcome, for messages and logs (Ipopt's return code name such as
+    /// <c>Solve_Succeeded</c>; the structured QP solver reports its outcomes under the same names). Decide on
+    /// <see cref="Status"/>, which does not depend on the backend; Ipopt's enum itself is on <see cref="NlpSolution.RawStatus"/>.
+    /// </summary>
+    public string SolverStatus => Nlp.RawStatus.ToString();
 
     /// <summary>True when the solve converged (to tol or the acceptable level).</summary>
     public bool IsSuccess => Nlp.IsSuccess;
@@ -178,9 +182,9 @@ public sealed class OcpSolution
     public OcpSolution EnsureSuccess() => IsSuccess
         ? this
         : throw new SolverException(
-            $"The OCP '{Ocp.Name}' solve failed with status {Status} (Ipopt: {RawStatus}) after {Iterations} iterations; " +
+            $"The OCP '{Ocp.Name}' solve failed with status {Status} ({Method}: {SolverStatus}) after {Iterations} iterations; " +
             "its solution cannot be differentiated. Check the problem's feasibility, θ and the start point, or raise the iteration limit.",
-            RawStatus);
+            Nlp.RawStatus);
 
     private static void CheckStage(int t, int max, string name)
     {
