@@ -16,6 +16,7 @@ public sealed class StructuredSensitivity : ISensitivitySolver
     private readonly SensitivityOptions _options;
     private readonly BandedLu _lu = new();
     private KktOrdering? _ordering;
+    private OcpSolution? _factored;   // the solution whose factors _lu holds
     private double[] _w = [], _gradient = [], _rhs = [];
 
     /// <summary>Creates the solver for solutions of <paramref name="ocp"/>.</summary>
@@ -134,8 +135,15 @@ public sealed class StructuredSensitivity : ISensitivitySolver
         return result;
     }
 
+    /// <summary>
+    /// Factors the KKT matrix of <paramref name="solution"/>, or reuses the factors when the previous call factored the same
+    /// solution object (solutions are immutable): training asks for ∂u*/∂θ rows when it plans and for a VJP when it scores
+    /// the same plan, and the second call then costs only its sweeps.
+    /// </summary>
     private KktOrdering Factor(OcpSolution solution)
     {
+        if (ReferenceEquals(solution, _factored) && _ordering is not null) return _ordering;
+        _factored = null;
         var blocks = _assembler.AssembleReused(solution);
         if (_ordering is null) _ordering = new KktOrdering(blocks);
         else _ordering.Reset(blocks);
@@ -147,6 +155,7 @@ public sealed class StructuredSensitivity : ISensitivitySolver
         KktAssembly.EmitMatrix(ordering, _options.Damping, ref sink);
         int zeroPivot = _lu.Factor(_options.RelativePivotTolerance);
         if (zeroPivot >= 0) throw SingularKkt.At(ordering, zeroPivot);
+        _factored = solution;
         return ordering;
     }
 }

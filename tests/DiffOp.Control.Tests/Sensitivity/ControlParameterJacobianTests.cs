@@ -36,6 +36,32 @@ public class ControlParameterJacobianTests
     }
 
     [Test]
+    public void ReusedFactors_GiveExactlyWhatFreshFactorsGive_AlsoWhenSolutionsAlternate()
+    {
+        var ocp = LqrSamples.BoxLqr(8);
+        var solver = new OcpSolver(ocp);
+        var a = solver.Solve(ocp.InitialParameters(), LqrSamples.InitialState, ocp.DefaultContext()).EnsureSuccess();
+        var b = solver.Solve(ocp.InitialParameters(), [-0.4, 0.9, 0.1], ocp.DefaultContext()).EnsureSuccess();
+        var v = Enumerable.Range(0, ocp.Layout.VariableCount).Select(i => Math.Sin(i + 1.0)).ToArray();
+        int columns = ocp.ParameterCount + ocp.StateCount, rows = 8 * ocp.ControlCount * ocp.ParameterCount;
+
+        double[] Fresh(OcpSolution s) { var g = new double[columns]; new StructuredSensitivity(ocp).VectorJacobianProduct(s, v, g); return g; }
+        double[] freshA = Fresh(a), freshB = Fresh(b);
+        Assert.That(freshA, Is.Not.EqualTo(freshB), "the two solutions differ");
+
+        var shared = new StructuredSensitivity(ocp);
+        var jacobian = new double[rows];
+        var g = new double[columns];
+        shared.ControlParameterJacobian(a, 8, jacobian);   // factors a
+        shared.VectorJacobianProduct(a, v, g);              // reuses a's factors
+        Assert.That(g, Is.EqualTo(freshA));
+        shared.VectorJacobianProduct(b, v, g);              // factors b
+        Assert.That(g, Is.EqualTo(freshB));
+        shared.VectorJacobianProduct(a, v, g);              // a again: factored again, not b's factors
+        Assert.That(g, Is.EqualTo(freshA));
+    }
+
+    [Test]
     public void BadArguments_SayWhatIsWrong()
     {
         var ocp = LqrSamples.BoxLqr(4);
