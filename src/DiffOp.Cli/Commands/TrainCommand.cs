@@ -60,6 +60,7 @@ internal static class TrainCommand
         var jsonLines = new Option<bool>("--json-lines") { Description = "Print one JSON object per iteration (for logs and scripts) instead of progress lines." };
         var seed = new Option<int>("--seed") { Description = "Run seed (initial θ, initial states, exploration noise).", DefaultValueFactory = _ => 0 };
         var workers = new Option<int>("--workers") { Description = "Rollout worker processes (Ipopt is not thread-safe, so parallel rollouts use processes). Results do not depend on it.", DefaultValueFactory = _ => 1 };
+        var cluster = new Option<string?>("--cluster") { Description = "Run the rollouts on an Orleans cluster of 'diffop silo' processes: HOST:PORT of a silo's gateway (comma-separate several). Results do not depend on it (docs/cluster.md)." };
         var set = new Option<string[]>("--set") { Description = "Override an environment setting, key=value (repeatable)." };
         var theta = new Option<string>("--theta") { Description = "Initial θ: 'init' (true + U(−σ0/2, σ0/2) from the seed) or 'true'.", DefaultValueFactory = _ => "init" };
         theta.AcceptOnlyFromAmong("init", "true");
@@ -68,12 +69,14 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a policy's parameters θ with DiffOP (policy gradient through the OCP's implicit derivative).")
         {
-            environment, algorithm, demos, discount, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, seed, workers, set, theta, output, resume, quiet, jsonLines,
+            environment, algorithm, demos, discount, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, seed, workers, cluster, set, theta, output, resume, quiet, jsonLines,
         };
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
             {
                 var resumeDir = parse.GetValue(resume);
+                if (parse.GetValue(cluster) is not null && parse.GetResult(workers) is { Implicit: false })
+                    throw new ArgumentException("--cluster runs the rollouts on the cluster's silos and --workers in local worker processes: give one of them, not both.");
                 RunConfig config;
                 string dir;
                 if (resumeDir is not null)
@@ -88,7 +91,7 @@ internal static class TrainCommand
                     if (conflict is not null)
                         throw new ArgumentException(
                             $"--resume continues the run as its config.json describes, so {conflict.Name} cannot be given with it: " +
-                            $"drop {conflict.Name} (only --iterations and --workers may change), or start a new run with --out.");
+                            $"drop {conflict.Name} (only --iterations, --workers and --cluster may change), or start a new run with --out.");
                     dir = resumeDir.FullName;
                     config = RunConfig.Load(Path.Combine(dir, "config.json")) with { Iterations = parse.GetValue(iterations) };
                     if (config.Algorithm != "diffop")
@@ -132,7 +135,7 @@ internal static class TrainCommand
                         throw new ArgumentException("--demos is the number of demonstrations of --algorithm imitation: drop it, or add --algorithm imitation.");
                     if (config.Algorithm != "diffop")
                     {
-                        Symbol[] processOptions = [workers, quiet, jsonLines];
+                        Symbol[] processOptions = [workers, cluster, quiet, jsonLines];
                         var given = processOptions.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
                         if (given is not null)
                             throw new ArgumentException($"--algorithm {config.Algorithm} runs in this process and prints one line when it starts and one when it ends: " +
@@ -194,7 +197,10 @@ internal static class TrainCommand
                 config.ToTrainingOptions().Validate();
                 if (parse.GetValue(workers) < 1) throw new ArgumentException($"--workers must be at least 1, got {parse.GetValue(workers)}.");
                 var style = parse.GetValue(jsonLines) ? ProgressStyle.JsonLines : parse.GetValue(quiet) ? ProgressStyle.Quiet : ProgressStyle.Lines;
-                return TrainingRun.Execute(config, dir, resumeDir is not null, parse.GetValue(workers), parse.InvocationConfiguration.Output, style, parse.InvocationConfiguration.Error);
+                string? clusterGateways = parse.GetValue(cluster);
+                if (clusterGateways is not null) DiffOp.Cluster.ClusterAddress.ParseList(clusterGateways, "--cluster");   // a malformed address is a usage error before any file
+                return TrainingRun.Execute(config, dir, resumeDir is not null, parse.GetValue(workers), parse.InvocationConfiguration.Output, style, parse.InvocationConfiguration.Error,
+                    clusterGateways, CommandErrors.IsVerbose(parse));
             }
         }));
         return command;

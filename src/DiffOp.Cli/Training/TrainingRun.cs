@@ -6,7 +6,8 @@ namespace DiffOp.Cli.Training;
 /// <summary>Runs (or resumes) training in a run folder and keeps its files up to date.</summary>
 internal static class TrainingRun
 {
-    public static int Execute(RunConfig config, string dir, bool resume, int workers, TextWriter output, ProgressStyle style = ProgressStyle.Lines, TextWriter? error = null)
+    public static int Execute(RunConfig config, string dir, bool resume, int workers, TextWriter output, ProgressStyle style = ProgressStyle.Lines, TextWriter? error = null,
+        string? cluster = null, bool verbose = false)
     {
         // With JSON lines, stdout carries only the per-iteration objects; the run's other messages go to stderr.
         var info = style == ProgressStyle.JsonLines ? error ?? TextWriter.Null : output;
@@ -62,17 +63,18 @@ internal static class TrainingRun
 
         DiffOp.Interop.Ipopt.IpoptLibrary.EnsureLoaded();   // (resume) before any worker starts
         info.WriteLine($"training {config.Environment} ({config.Mode}, H = {config.Horizon}, θ ∈ ℝ^{theta.Length}) for {config.Iterations} iterations × {config.Rollouts} rollouts, " +
-                         $"σ = {config.Sigma}, β = {config.Beta}, η = {config.LearningRate} ({config.Optimizer}), seed {config.Seed}, {workers} worker(s) → {dir}");
+                         $"σ = {config.Sigma}, β = {config.Beta}, η = {config.LearningRate} ({config.Optimizer}), seed {config.Seed}, " +
+                         (cluster is null ? $"{workers} worker(s)" : $"on the cluster at {cluster}") + $" → {dir}");
         // More workers than rollouts run at once only wait (and each is a process with its own Ipopt): cap them.
         int useful = config.Rollouts + config.EvaluationEpisodes;
-        if (workers > useful)
+        if (cluster is null && workers > useful)
         {
             info.WriteLine($"note: {workers} workers for {useful} rollouts per iteration; using {useful}.");
             workers = useful;
         }
         if (workers > 4 * Environment.ProcessorCount)
             info.WriteLine($"note: {workers} worker processes on {Environment.ProcessorCount} cores; more than about one per core makes no iteration faster.");
-        using var executor = setup.CreateExecutor(workers);
+        using var executor = cluster is null ? setup.CreateExecutor(workers) : CliCluster.Connect(config, cluster, error ?? output, verbose);
         var trainer = new Trainer(options, executor, theta, optimizer, completed);
         var progress = new ProgressReporter(output, config.Iterations, interactive: !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out), style);
         bool anyUpdate = false;
