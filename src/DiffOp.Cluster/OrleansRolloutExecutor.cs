@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using DiffOp.Learning.Training;
 using DiffOp.Learning.Workers;
 using Orleans.Runtime;
@@ -78,7 +79,7 @@ public sealed class OrleansRolloutExecutor : IRolloutExecutor
 
         var pending = new Queue<int>(Enumerable.Range(0, requests.Count));
         var idle = new Queue<(SiloAddress Silo, int Slot)>(await FreeSlotsAsync());
-        var inFlight = new Dictionary<Task<RolloutReply>, (SiloAddress Silo, int Slot, int Index)>();
+        var inFlight = new Dictionary<Task<RolloutReply>, (SiloAddress Silo, int Slot, int Index, long Started)>();
         while (pending.Count > 0 || inFlight.Count > 0)
         {
             while (pending.Count > 0 && idle.Count > 0)
@@ -87,7 +88,7 @@ public sealed class OrleansRolloutExecutor : IRolloutExecutor
                 if (_excluded.Contains(silo)) continue;
                 int index = pending.Dequeue();
                 var grain = _client.GetGrain<IRolloutGrain>(SiloPinnedPlacement.Key(silo, slot));
-                inFlight.Add(grain.Run(calls[index]).WaitAsync(RequestTimeout), (silo, slot, index));
+                inFlight.Add(grain.Run(calls[index]).WaitAsync(RequestTimeout), (silo, slot, index, Stopwatch.GetTimestamp()));
             }
             if (inFlight.Count == 0)
             {
@@ -96,7 +97,7 @@ public sealed class OrleansRolloutExecutor : IRolloutExecutor
                 continue;
             }
             var done = await Task.WhenAny(inFlight.Keys).ConfigureAwait(false);
-            var (doneSilo, doneSlot, doneIndex) = inFlight[done];
+            var (doneSilo, doneSlot, doneIndex, started) = inFlight[done];
             inFlight.Remove(done);
             RolloutReply reply;
             try
@@ -110,7 +111,9 @@ public sealed class OrleansRolloutExecutor : IRolloutExecutor
                 if (_excluded.Add(doneSilo))
                 {
                     int stranded = 1 + inFlight.Values.Count(v => v.Silo.Equals(doneSilo));
-                    string what = ex is TimeoutException ? $"did not answer within {RequestTimeout.TotalSeconds:G4} s" : $"failed ({Describe(ex)})";
+                    string what = ex is TimeoutException && Stopwatch.GetElapsedTime(started) >= RequestTimeout
+                        ? $"did not answer within {RequestTimeout.TotalSeconds:G4} s"
+                        : $"failed after {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s ({Describe(ex)})";
                     _log($"silo {doneSilo.Endpoint} {what}: its {stranded} rollout(s) of this batch re-run on the other silos; it is not used again in this run.");
                 }
                 continue;
@@ -137,6 +140,13 @@ public sealed class OrleansRolloutExecutor : IRolloutExecutor
                                              "Is its primary silo running? Training stopped; the last checkpoint is intact.");
         }
         var usable = hosts.Where(h => h.Value == SiloStatus.Active && !_excluded.Contains(h.Key)).Select(h => h.Key).OrderBy(s => s.ToString(), StringComparer.Ordinal).ToList();
+        foreach (var known in _slots.Keys)
+        {
+            // A silo that ran rollouts before and left the cluster between batches (died, or was declared dead): say so once.
+            if (_excluded.Contains(known) || usable.Contains(known)) continue;
+            _excluded.Add(known);
+            _log($"silo {known.Endpoint} is no longer an active member of the cluster: the rollouts go to the {usable.Count} other silo(s).");
+        }
         var free = new List<(SiloAddress, int)>();
         foreach (var silo in usable)
         {

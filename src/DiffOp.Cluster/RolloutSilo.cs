@@ -28,6 +28,8 @@ public static class RolloutSilo
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(orleansLogLevel);
+        // The watchdog's first check after start reports a bogus delay of hours: only its errors count.
+        if (orleansLogLevel >= LogLevel.Warning) builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(c => c.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddSingleton(new RolloutWorkerCache(createWorker, options.Slots));
         builder.Services.AddSingleton(new MembershipLog(log));

@@ -24,7 +24,7 @@ internal static class CliCluster
     {
         var endpoints = ClusterAddress.ParseList(gateways, "--cluster");
         var timeout = RequestTimeout();
-        var connection = ClusterConnection.Connect(endpoints, timeout + TimeSpan.FromSeconds(10), verbose ? LogLevel.Information : LogLevel.Warning);
+        var connection = ClusterConnection.Connect(endpoints, timeout + TimeSpan.FromSeconds(10), verbose ? LogLevel.Information : LogLevel.Error);   // the client's warnings are about connections to silos that died: the executor reports those itself
         return new OrleansRolloutExecutor(connection.Client, config.ToJson(), timeout, line =>
         {
             lock (log)
