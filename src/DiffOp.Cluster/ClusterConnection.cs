@@ -35,14 +35,17 @@ public sealed class ClusterConnection : IDisposable
     /// <param name="responseTimeout">Orleans' own reply timeout for grain calls (set above the executor's request timeout).</param>
     /// <param name="orleansLogLevel">Orleans' own log level (warnings by default), to stderr.</param>
     /// <param name="clusterId">The cluster id the silos were started with.</param>
-    /// <exception cref="ClusterUnavailableException">No gateway answered within 30 s.</exception>
-    public static ClusterConnection Connect(IReadOnlyList<IPEndPoint> gateways, TimeSpan responseTimeout, LogLevel orleansLogLevel = LogLevel.Warning, string clusterId = ClusterNames.ClusterId)
+    /// <param name="connectTimeout">Longest wait for a gateway to accept the client (default 15 s).</param>
+    /// <exception cref="ClusterUnavailableException">No gateway answered within <paramref name="connectTimeout"/>.</exception>
+    public static ClusterConnection Connect(IReadOnlyList<IPEndPoint> gateways, TimeSpan responseTimeout, LogLevel orleansLogLevel = LogLevel.Warning,
+        string clusterId = ClusterNames.ClusterId, TimeSpan? connectTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(gateways);
         if (gateways.Count == 0) throw new ArgumentException("At least one gateway is needed.", nameof(gateways));
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(orleansLogLevel);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);   // a failed start becomes our one message below
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(c => c.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.UseOrleansClient(client =>
         {
@@ -55,7 +58,8 @@ public sealed class ClusterConnection : IDisposable
             client.Configure<ClientMessagingOptions>(m => m.ResponseTimeout = responseTimeout);
         });
         var host = builder.Build();
-        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var wait = connectTimeout ?? TimeSpan.FromSeconds(15);
+        using var cancel = new CancellationTokenSource(wait);
         try
         {
             host.StartAsync(cancel.Token).GetAwaiter().GetResult();
@@ -64,7 +68,7 @@ public sealed class ClusterConnection : IDisposable
         {
             host.Dispose();
             throw new ClusterUnavailableException(
-                $"Could not connect to the cluster at {string.Join(",", gateways)} ({ex.GetBaseException().Message}): start a silo there first " +
+                $"Could not connect to the cluster at {string.Join(",", gateways)} within {wait.TotalSeconds:G4} s ({ex.GetBaseException().Message}): start a silo there first " +
                 "('diffop silo'), and give its gateway port (default 30000), not its silo port.", ex);
         }
         return new ClusterConnection(host, gateways.ToArray());

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using DiffOp.Cli.Training;
 using DiffOp.Cluster;
+using DiffOp.Learning.Training;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -43,7 +44,17 @@ internal static class SiloCommand
             options.Validate();
             var output = parse.InvocationConfiguration.Output;
             DiffOp.Interop.Ipopt.IpoptLibrary.EnsureLoaded();   // a silo without Ipopt would fail every rollout: say so now (exit 3)
-            using var host = RolloutSilo.Build(options, CliCluster.CreateWorker, output, CommandErrors.IsVerbose(parse) ? LogLevel.Information : LogLevel.Warning);
+            RolloutWorker CreateWorker(string description)
+            {
+                var worker = CliCluster.CreateWorker(description, out var config);
+                lock (output)
+                {
+                    output.WriteLine($"{DateTime.UtcNow:HH:mm:ss} built a rollout worker: {config.Environment} ({config.Mode}, H = {config.Horizon}), seed {config.Seed}");
+                    output.Flush();
+                }
+                return worker;
+            }
+            using var host = RolloutSilo.Build(options, CreateWorker, output, CommandErrors.IsVerbose(parse) ? LogLevel.Information : LogLevel.Warning);
             try
             {
                 host.StartAsync().GetAwaiter().GetResult();

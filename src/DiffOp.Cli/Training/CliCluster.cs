@@ -16,8 +16,11 @@ internal static class CliCluster
     public const string TimeoutVariable = "DIFFOP_CLUSTER_TIMEOUT";
 
     /// <summary>The worker a silo builds from a run description (config.json text).</summary>
-    public static RolloutWorker CreateWorker(string runDescription) =>
-        new TrainingSetup(RunConfig.Parse(runDescription, "the run description a trainer sent")).CreateWorker();
+    public static RolloutWorker CreateWorker(string runDescription, out RunConfig config)
+    {
+        config = RunConfig.Parse(runDescription, "the run description a trainer sent");
+        return new TrainingSetup(config).CreateWorker();
+    }
 
     /// <summary>Connects to the cluster at <paramref name="gateways"/> and returns the executor (which owns the connection).</summary>
     public static OrleansRolloutExecutor Connect(RunConfig config, string gateways, TextWriter log, bool verbose)
