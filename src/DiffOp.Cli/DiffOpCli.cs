@@ -34,6 +34,7 @@ public static class DiffOpCli
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(RolloutWorkerCommand.Create());
         root.Subcommands.Add(SiloCommand.Create());
+        root.Subcommands.Add(ClusterCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ResultsCommand.Create());
         root.Subcommands.Add(VarianceCommand.Create());

@@ -14,6 +14,10 @@ public interface IRolloutGrain : IGrainWithStringKey
 
     /// <summary>How many rollouts this grain's silo runs at once (its slots; 1 unless the silo was started with more).</summary>
     Task<int> GetSlots();
+
+    /// <summary>Rollouts this grain's silo has run since it started (answered even while a rollout runs).</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<long> GetCompletedRollouts();
 }
 
 /// <summary>

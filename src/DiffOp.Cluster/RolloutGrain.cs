@@ -23,4 +23,6 @@ internal sealed class RolloutGrain(RolloutWorkerCache cache, ILocalSiloDetails s
     }
 
     public Task<int> GetSlots() => Task.FromResult(cache.Slots);
+
+    public Task<long> GetCompletedRollouts() => Task.FromResult(cache.Completed);
 }

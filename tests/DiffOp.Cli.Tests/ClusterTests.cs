@@ -69,6 +69,15 @@ public class ClusterTests
         Assert.That(trainer.Error, Does.Not.Contain("re-run"), "no fault, no retry");
         // Every silo took part (one request in flight per silo spreads the batch).
         foreach (var silo in silos) Assert.That(silo.Output, Does.Contain("built a rollout worker: voltage (Traj, H = 30), seed 3"), $"silo {silo.Gateway} ran no rollout");
+
+        // cluster status: three active silos that ran 3 × 10 exploring rollouts and 5 evaluation episodes (iteration 1) between them.
+        var (code, output, err) = CliRunner.Run("cluster", "status", "--cluster", silos[0].Gateway, "--json");
+        Assert.That(code, Is.Zero, err);
+        var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToArray();
+        Assert.That(rows.Count(r => r.GetProperty("status").GetString() == "Active"), Is.EqualTo(3), output);
+        Assert.That(rows.Select(r => r.GetProperty("address").GetString()), Is.EquivalentTo(silos.Select(s => $"127.0.0.1:{s.SiloPort}")));
+        Assert.That(rows.Sum(r => r.GetProperty("rollouts_run").GetInt64()), Is.EqualTo(3 * 10 + 5), output);
+        Assert.That(rows.All(r => r.GetProperty("rollouts_run").GetInt64() > 0), Is.True, "every silo ran rollouts: " + output);
     }
 
     [Test]
