@@ -36,9 +36,10 @@ public sealed class ClusterConnection : IDisposable
     /// <param name="orleansLogLevel">Orleans' own log level (warnings by default), to stderr.</param>
     /// <param name="clusterId">The cluster id the silos were started with.</param>
     /// <param name="connectTimeout">Longest wait for a gateway to accept the client (default 15 s).</param>
+    /// <param name="tlsCertificate">The shared cluster certificate when the silos use TLS (<see cref="ClusterTls"/>), else null.</param>
     /// <exception cref="ClusterUnavailableException">No gateway answered within <paramref name="connectTimeout"/>.</exception>
     public static ClusterConnection Connect(IReadOnlyList<IPEndPoint> gateways, TimeSpan responseTimeout, LogLevel orleansLogLevel = LogLevel.Warning,
-        string clusterId = ClusterNames.ClusterId, TimeSpan? connectTimeout = null)
+        string clusterId = ClusterNames.ClusterId, TimeSpan? connectTimeout = null, System.Security.Cryptography.X509Certificates.X509Certificate2? tlsCertificate = null)
     {
         ArgumentNullException.ThrowIfNull(gateways);
         if (gateways.Count == 0) throw new ArgumentException("At least one gateway is needed.", nameof(gateways));
@@ -56,6 +57,7 @@ public sealed class ClusterConnection : IDisposable
                 c.ServiceId = clusterId;
             });
             client.Configure<ClientMessagingOptions>(m => m.ResponseTimeout = responseTimeout);
+            if (tlsCertificate is not null) client.UseTls(tls => ClusterTls.Configure(tls, tlsCertificate));
         });
         var host = builder.Build();
         var wait = connectTimeout ?? TimeSpan.FromSeconds(15);
@@ -69,7 +71,8 @@ public sealed class ClusterConnection : IDisposable
             host.Dispose();
             throw new ClusterUnavailableException(
                 $"Could not connect to the cluster at {string.Join(",", gateways)} within {wait.TotalSeconds:G4} s ({ex.GetBaseException().Message}): start a silo there first " +
-                "('diffop silo'), and give its gateway port (default 30000), not its silo port.", ex);
+                "('diffop silo'), and give its gateway port (default 30000), not its silo port" +
+                (tlsCertificate is null ? "; if the silos use TLS, give their certificate with --tls-certificate." : "; check that the silos use the same --tls-certificate."), ex);
         }
         return new ClusterConnection(host, gateways.ToArray());
     }

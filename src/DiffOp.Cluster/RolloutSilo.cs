@@ -53,6 +53,7 @@ public static class RolloutSilo
                 m.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(Math.Max(5, 4 * options.ProbeTimeout.TotalSeconds));
             });
             silo.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
+            if (options.TlsCertificate is { } certificate) silo.UseTls(tls => ClusterTls.Configure(tls, certificate));
         });
         return builder.Build();
     }

@@ -27,6 +27,8 @@ public sealed record RolloutSiloOptions
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>Missed probes after which a silo votes another one dead (Orleans' default 3).</summary>
     public int MissedProbesLimit { get; init; } = 3;
+    /// <summary>The shared cluster certificate for mutual TLS (<see cref="ClusterTls"/>); null: plain TCP (loopback or a private network only).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? TlsCertificate { get; init; }
     /// <summary>The cluster's identity; trainers and silos must agree.</summary>
     public string ClusterId { get; init; } = ClusterNames.ClusterId;
 

@@ -18,6 +18,7 @@ namespace DiffOp.Cli.Tests;
 public class ClusterTests
 {
     private const int Iterations = 6;
+    private const string TlsPasswordVariable = "DIFFOP_TLS_PASSWORD";
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60), RunTimeout = TimeSpan.FromSeconds(90);
 
     private string _root = "";
@@ -126,6 +127,46 @@ public class ClusterTests
     }
 
     [Test]
+    public void TwoSilosWithTls_TrainIdentical_AndATrainerWithoutTheCertificateIsRefused()
+    {
+        string certificate = Path.Combine(_root, "cluster.pfx");
+        WriteClusterCertificate(certificate, "test-password");
+        var tls = new[] { "--tls-certificate", certificate };
+        var silos = StartCluster(2, tls);
+        Assert.That(silos[0].Output, Does.Contain("mutual TLS"));
+        string dir = Path.Combine(_root, "tls");
+        var trainer = Start(Train(3, dir, ["--cluster", silos[0].Gateway, .. tls]));
+        Assert.That(trainer.WaitForExit(RunTimeout), Is.True, "the trainer did not finish in time");
+        Assert.That(trainer.ExitCode, Is.Zero, trainer.Error);
+        Assert.That(File.ReadAllBytes(Path.Combine(dir, "params.json")), Is.EqualTo(Reference(3)));
+
+        var plain = Start(Train(3, Path.Combine(_root, "plain"), "--cluster", silos[0].Gateway));
+        Assert.That(plain.WaitForExit(RunTimeout), Is.True, "the trainer without the certificate did not stop in time");
+        Assert.That(plain.ExitCode, Is.EqualTo(DiffOpCli.ComputationFailed), plain.Error);
+        Assert.That(plain.Error, Does.Contain("--tls-certificate"));
+    }
+
+    /// <summary>A self-signed certificate for server and client authentication, as PKCS#12 with its key.</summary>
+    private static void WriteClusterCertificate(string path, string password)
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=diffop-test-cluster", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension(
+            [new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1"), new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.2")], critical: false));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        File.WriteAllBytes(path, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, password));
+    }
+
+    [Test]
+    public void TlsCertificateWithoutCluster_IsAUsageError()
+    {
+        var (code, _, err) = CliRunner.Run(Train(1, Path.Combine(_root, "tls-only"), "--tls-certificate", "x.pfx"));
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(err, Does.Contain("--cluster"));
+    }
+
+    [Test]
     public void ClusterWithWorkers_IsAUsageError()
     {
         var (code, _, err) = CliRunner.Run(Train(1, Path.Combine(_root, "both"), "--cluster", "127.0.0.1:30000", "--workers", "2"));
@@ -155,32 +196,33 @@ public class ClusterTests
 
     // ---- processes ----
 
-    private Silo[] StartCluster(int count)
+    private Silo[] StartCluster(int count, params string[] extra)
     {
         var silos = new Silo[count];
-        silos[0] = StartSilo(null);
+        silos[0] = StartSilo(null, extra);
         silos[0].WaitForOutput("silo ready", ReadyTimeout);
-        for (int i = 1; i < count; i++) silos[i] = StartSilo(silos[0]);
+        for (int i = 1; i < count; i++) silos[i] = StartSilo(silos[0], extra);
         for (int i = 1; i < count; i++) silos[i].WaitForOutput("silo ready", ReadyTimeout);
         // Every silo active in the primary's view before training starts.
         silos[0].WaitForOutput($"{count} active", ReadyTimeout);
         return silos;
     }
 
-    private Silo StartSilo(Silo? primary)
+    private Silo StartSilo(Silo? primary, string[] extra)
     {
         int siloPort = FreePort(), gatewayPort = FreePort();
         while (gatewayPort == siloPort) gatewayPort = FreePort();
         List<string> args = ["silo", "--port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--probe-timeout", "2", "--missed-probes", "2"];
         if (primary is not null) args.AddRange(["--primary", $"127.0.0.1:{primary.SiloPort}"]);
-        var silo = new Silo(Launch(args), siloPort, gatewayPort);
+        args.AddRange(extra);
+        var silo = new Silo(Launch(args, (TlsPasswordVariable, "test-password")), siloPort, gatewayPort);
         _processes.Add(silo);
         return silo;
     }
 
     private Node Start(string[] args)
     {
-        var node = new Node(Launch(args, ("DIFFOP_CLUSTER_TIMEOUT", "8")));
+        var node = new Node(Launch(args, ("DIFFOP_CLUSTER_TIMEOUT", "8"), (TlsPasswordVariable, "test-password")));
         _processes.Add(node);
         return node;
     }

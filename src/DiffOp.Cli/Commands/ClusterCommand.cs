@@ -15,11 +15,13 @@ internal static class ClusterCommand
     {
         var cluster = new Option<string>("--cluster") { Description = "HOST:PORT of a silo's gateway (comma-separate several).", Required = true };
         var json = new Option<bool>("--json") { Description = "Print one JSON object per silo instead of a table." };
-        var status = new Command("status", "List the silos of the cluster with their status and load.") { cluster, json };
+        var tls = new Option<string?>("--tls-certificate") { Description = $"The silos' shared TLS certificate, if they use one (PKCS#12; password in {ClusterTls.PasswordVariable})." };
+        var status = new Command("status", "List the silos of the cluster with their status and load.") { cluster, json, tls };
         status.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
             var gateways = ClusterAddress.ParseList(parse.GetRequiredValue(cluster), "--cluster");
-            using var connection = ClusterConnection.Connect(gateways, TimeSpan.FromSeconds(20), CommandErrors.IsVerbose(parse) ? LogLevel.Information : LogLevel.Error);
+            using var connection = ClusterConnection.Connect(gateways, TimeSpan.FromSeconds(20), CommandErrors.IsVerbose(parse) ? LogLevel.Information : LogLevel.Error,
+                tlsCertificate: parse.GetValue(tls) is { } path ? ClusterTls.Load(path) : null);
             var reports = ClusterStatus.QueryAsync(connection.Client, TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))

@@ -25,9 +25,10 @@ internal static class SiloCommand
         var slots = new Option<int>("--slots") { Description = "Rollouts this silo runs at once (default 1: Ipopt is not thread-safe in one process; run one silo per core instead).", DefaultValueFactory = _ => 1 };
         var probeTimeout = new Option<double>("--probe-timeout") { Description = "Seconds a membership probe may take before it counts as missed (Orleans' default 5).", DefaultValueFactory = _ => 5 };
         var missedProbes = new Option<int>("--missed-probes") { Description = "Missed probes before a silo votes another dead (Orleans' default 3).", DefaultValueFactory = _ => 3 };
+        var tls = new Option<string?>("--tls-certificate") { Description = $"Mutual TLS with this shared cluster certificate (PKCS#12 with its key; password in {ClusterTls.PasswordVariable}); every silo and trainer must give the same file." };
         var command = new Command("silo", "Run a rollout silo of an Orleans cluster in the foreground, for 'diffop train --cluster' (docs/cluster.md).")
         {
-            port, gatewayPort, primary, address, slots, probeTimeout, missedProbes,
+            port, gatewayPort, primary, address, slots, probeTimeout, missedProbes, tls,
         };
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
@@ -40,6 +41,7 @@ internal static class SiloCommand
                 Address = ip, SiloPort = parse.GetValue(port), GatewayPort = parse.GetValue(gatewayPort),
                 Primary = parse.GetValue(primary) is { } p ? ClusterAddress.Parse(p, "--primary") : null,
                 Slots = parse.GetValue(slots), ProbeTimeout = TimeSpan.FromSeconds(probe), MissedProbesLimit = parse.GetValue(missedProbes),
+                TlsCertificate = parse.GetValue(tls) is { } certificate ? ClusterTls.Load(certificate) : null,
             };
             options.Validate();
             var output = parse.InvocationConfiguration.Output;
@@ -69,7 +71,7 @@ internal static class SiloCommand
             {
                 output.WriteLine($"silo ready: {ip}:{options.SiloPort}, gateway {ip}:{options.GatewayPort}, " +
                                  (options.Primary is null ? "primary (other silos: --primary " + $"{ip}:{options.SiloPort})" : $"joined the primary at {options.Primary}") +
-                                 $", {options.Slots} slot(s); trainers: diffop train … --cluster {ip}:{options.GatewayPort}");
+                                 $", {options.Slots} slot(s), " + (options.TlsCertificate is null ? "plain TCP" : "mutual TLS") + $"; trainers: diffop train … --cluster {ip}:{options.GatewayPort}");
                 output.Flush();
             }
             host.WaitForShutdownAsync().GetAwaiter().GetResult();

@@ -23,11 +23,12 @@ internal static class CliCluster
     }
 
     /// <summary>Connects to the cluster at <paramref name="gateways"/> and returns the executor (which owns the connection).</summary>
-    public static OrleansRolloutExecutor Connect(RunConfig config, string gateways, TextWriter log, bool verbose)
+    public static OrleansRolloutExecutor Connect(RunConfig config, string gateways, string? tlsCertificate, TextWriter log, bool verbose)
     {
         var endpoints = ClusterAddress.ParseList(gateways, "--cluster");
         var timeout = RequestTimeout();
-        var connection = ClusterConnection.Connect(endpoints, timeout + TimeSpan.FromSeconds(10), verbose ? LogLevel.Information : LogLevel.Error);   // the client's warnings are about connections to silos that died: the executor reports those itself
+        var certificate = tlsCertificate is null ? null : ClusterTls.Load(tlsCertificate);
+        var connection = ClusterConnection.Connect(endpoints, timeout + TimeSpan.FromSeconds(10), verbose ? LogLevel.Information : LogLevel.Error, tlsCertificate: certificate);   // the client's warnings are about connections to silos that died: the executor reports those itself
         return new OrleansRolloutExecutor(connection.Client, config.ToJson(), timeout, line =>
         {
             lock (log)

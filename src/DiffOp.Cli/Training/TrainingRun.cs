@@ -7,7 +7,7 @@ namespace DiffOp.Cli.Training;
 internal static class TrainingRun
 {
     public static int Execute(RunConfig config, string dir, bool resume, int workers, TextWriter output, ProgressStyle style = ProgressStyle.Lines, TextWriter? error = null,
-        string? cluster = null, bool verbose = false)
+        string? cluster = null, bool verbose = false, string? tlsCertificate = null)
     {
         // With JSON lines, stdout carries only the per-iteration objects; the run's other messages go to stderr.
         var info = style == ProgressStyle.JsonLines ? error ?? TextWriter.Null : output;
@@ -74,7 +74,7 @@ internal static class TrainingRun
         }
         if (workers > 4 * Environment.ProcessorCount)
             info.WriteLine($"note: {workers} worker processes on {Environment.ProcessorCount} cores; more than about one per core makes no iteration faster.");
-        using var executor = cluster is null ? setup.CreateExecutor(workers) : CliCluster.Connect(config, cluster, error ?? output, verbose);
+        using var executor = cluster is null ? setup.CreateExecutor(workers) : CliCluster.Connect(config, cluster, tlsCertificate, error ?? output, verbose);
         var trainer = new Trainer(options, executor, theta, optimizer, completed);
         var progress = new ProgressReporter(output, config.Iterations, interactive: !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out), style);
         bool anyUpdate = false;
