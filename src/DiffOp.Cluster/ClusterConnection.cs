@@ -92,6 +92,3 @@ public sealed class ClusterConnection : IDisposable
         _host.Dispose();
     }
 }
-
-/// <summary>The cluster cannot be reached, or no silo of it can run rollouts any more.</summary>
-public sealed class ClusterUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

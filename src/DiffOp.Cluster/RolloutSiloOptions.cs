@@ -46,10 +46,3 @@ public sealed record RolloutSiloOptions
         if (string.IsNullOrWhiteSpace(ClusterId)) throw new ArgumentException("The cluster id cannot be empty.", nameof(ClusterId));
     }
 }
-
-/// <summary>Names silos and trainers share.</summary>
-public static class ClusterNames
-{
-    /// <summary>The default cluster id (Orleans' ClusterId and ServiceId).</summary>
-    public const string ClusterId = "diffop";
-}

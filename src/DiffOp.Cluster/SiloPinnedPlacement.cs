@@ -1,6 +1,4 @@
-using Orleans.Placement;
 using Orleans.Runtime;
-using Orleans.Runtime.Placement;
 
 namespace DiffOp.Cluster;
 
@@ -24,27 +22,5 @@ public sealed class SiloPinnedPlacement : PlacementStrategy
         int slash = key.LastIndexOf('/');
         if (slash <= 0) throw new FormatException($"Rollout grain key '{key}' is not of the form SILO/SLOT.");
         return SiloAddress.FromParsableString(key[..slash]);
-    }
-}
-
-/// <summary>Places a grain with <see cref="SiloPinnedPlacement"/>.</summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
-public sealed class SiloPinnedPlacementAttribute : PlacementAttribute
-{
-    /// <summary>Uses <see cref="SiloPinnedPlacement.Instance"/>.</summary>
-    public SiloPinnedPlacementAttribute() : base(SiloPinnedPlacement.Instance) { }
-}
-
-/// <summary>Activates a grain on the silo its key names, or refuses when that silo is not an active member.</summary>
-internal sealed class SiloPinnedPlacementDirector : IPlacementDirector
-{
-    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
-    {
-        var silo = SiloPinnedPlacement.SiloOf(target.GrainIdentity.Key.ToString()!);
-        foreach (var candidate in context.GetCompatibleSilos(target))
-        {
-            if (candidate.Equals(silo)) return Task.FromResult(candidate);
-        }
-        throw new SiloUnavailableException($"Silo {silo} is not an active member of the cluster: its rollouts run elsewhere.");
     }
 }
