@@ -58,6 +58,15 @@ public sealed class OrleansRolloutExecutor : IRolloutExecutor
     /// <summary>Requests run again on another silo after a fault, so far.</summary>
     public int Retries { get; private set; }
 
+    /// <summary>Rollouts that came back from a silo, so far.</summary>
+    public long CompletedRollouts { get; private set; }
+
+    /// <summary>
+    /// Σ (round trip seen by the client − time the silo spent on the call) over <see cref="CompletedRollouts"/>: the cost of the
+    /// cluster path itself (serialization, the network, Orleans' messaging and scheduling), in seconds.
+    /// </summary>
+    public double OverheadSeconds { get; private set; }
+
     /// <summary>The silos excluded after a fault (address, generation), so far.</summary>
     public IReadOnlyCollection<string> ExcludedSilos => _excluded.Select(s => s.ToString()).ToArray();
 
@@ -121,6 +130,8 @@ public sealed class OrleansRolloutExecutor : IRolloutExecutor
             if (reply.Error is not null)
                 throw new RolloutWorkerException($"A rollout failed on silo {reply.Silo}: {reply.Error}");
             results[doneIndex] = RolloutJson.ReadResult(reply.Result ?? throw new RolloutWorkerException($"Silo {reply.Silo} sent an empty result."));
+            CompletedRollouts++;
+            OverheadSeconds += Math.Max(0, Stopwatch.GetElapsedTime(started).TotalSeconds - reply.SiloSeconds);
             idle.Enqueue((doneSilo, doneSlot));
         }
         return results;

@@ -9,10 +9,11 @@ internal sealed class RolloutGrain(RolloutWorkerCache cache, ILocalSiloDetails s
     public async Task<RolloutReply> Run(RolloutCall call)
     {
         string here = silo.SiloAddress.Endpoint.ToString();
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             var result = await cache.RunAsync(call.Theta, RolloutJson.ReadRequest(call.Request), call.RunDescription);
-            return new RolloutReply { Result = RolloutJson.Write(result), Silo = here };
+            return new RolloutReply { Result = RolloutJson.Write(result), Silo = here, SiloSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds };
         }
         catch (Exception ex)
         {

@@ -12,4 +12,6 @@ public sealed record RolloutReply
     [Id(1)] public string? Error { get; init; }
     /// <summary>The silo that ran the rollout (its address), for messages.</summary>
     [Id(2)] public string Silo { get; init; } = "";
+    /// <summary>Seconds the silo spent on the call (building the worker if needed, and the rollout): the round trip minus this is the cluster's overhead.</summary>
+    [Id(3)] public double SiloSeconds { get; init; }
 }

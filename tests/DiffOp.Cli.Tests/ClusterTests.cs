@@ -68,6 +68,7 @@ public class ClusterTests
         Assert.That(trainer.Output, Does.Contain($"on the cluster at {silos[0].Gateway}"));
         Assert.That(File.ReadAllBytes(Path.Combine(dir, "params.json")), Is.EqualTo(Reference(3)), "params.json differs from --workers 1");
         Assert.That(trainer.Error, Does.Not.Contain("re-run"), "no fault, no retry");
+        Assert.That(trainer.Output, Does.Contain("cluster: 35 rollouts, 0 re-run after a fault; overhead of the cluster path"));
         // Every silo took part (one request in flight per silo spreads the batch).
         foreach (var silo in silos) Assert.That(silo.Output, Does.Contain("built a rollout worker: voltage (Traj, H = 30), seed 3"), $"silo {silo.Gateway} ran no rollout");
 

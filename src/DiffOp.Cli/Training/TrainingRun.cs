@@ -96,6 +96,9 @@ internal static class TrainingRun
                 $"{stalled.Message.Replace("a smaller step (learning rate), a smaller σ, or gradient clipping.", "a smaller step (--lr), a smaller --sigma, or --clip;")} " +
                 $"θ and metrics.csv are saved in {dir}; 'diffop solve' with --theta shows whether the OCP solves.", stalled);
         }
+        if (executor is DiffOp.Cluster.OrleansRolloutExecutor clustered && clustered.CompletedRollouts > 0)
+            info.WriteLine($"cluster: {clustered.CompletedRollouts} rollouts, {clustered.Retries} re-run after a fault; overhead of the cluster path " +
+                           $"{1000 * clustered.OverheadSeconds / clustered.CompletedRollouts:F2} ms per rollout (round trip minus the silo's time)");
         var curve = SaveCurve(config, dir, metricsPath);
         info.WriteLine($"done: mean cost {curve[0].MeanCost:G6} (iteration 1) → {curve[^1].MeanCost:G6} (iteration {curve[^1].Iteration}); files in {dir}");
         var evaluated = MetricsCsvWriter.ReadColumn(metricsPath, "eval_cost").Where(p => double.IsFinite(p.Value)).ToArray();
