@@ -29,7 +29,11 @@ public static class RolloutSilo
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(orleansLogLevel);
         // The watchdog's first check after start reports a bogus delay of hours: only its errors count.
-        if (orleansLogLevel >= LogLevel.Warning) builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
+        if (orleansLogLevel >= LogLevel.Warning)
+        {
+            builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);   // a failed start is the host program's one message
+        }
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(c => c.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddSingleton(new RolloutWorkerCache(createWorker, options.Slots));
         builder.Services.AddSingleton(new MembershipLog(log));

@@ -63,7 +63,7 @@ internal static class SiloCommand
             }
             catch (Exception ex) when (ex is not ArgumentException)
             {
-                throw new IOException($"The silo could not start on {ip} (silo port {options.SiloPort}, gateway port {options.GatewayPort}): {ex.GetBaseException().Message} " +
+                throw new IOException($"The silo could not start on {ip} (silo port {options.SiloPort}, gateway port {options.GatewayPort}): {ex.GetBaseException().Message.TrimEnd('.')}. " +
                                       "Is another silo using these ports? Choose others with --port and --gateway-port" +
                                       (options.Primary is null ? "." : $", and check that the primary runs at {options.Primary}."), ex);
             }
