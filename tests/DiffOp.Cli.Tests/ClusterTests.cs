@@ -11,7 +11,7 @@ namespace DiffOp.Cli.Tests;
 /// Training through an Orleans cluster of <c>diffop silo</c> processes on loopback: the same params.json as one local worker,
 /// undisturbed, with one silo killed (SIGKILL) or paused (SIGSTOP) during the run, and a clear stop when every silo is gone.
 /// Every process is started here and killed in teardown. The silos use short failure detection (--probe-timeout 2
-/// --missed-probes 2) and the trainer a short per-rollout timeout (DIFFOP_CLUSTER_TIMEOUT=8) so each test takes well under a minute.
+/// --missed-probes 2) and the trainer a short per-rollout timeout (DIFFOP_CLUSTER_TIMEOUT=12) so each test takes well under a minute.
 /// </summary>
 [Category("Native")]
 [NonParallelizable]
@@ -193,6 +193,7 @@ public class ClusterTests
         var (code, _, err) = CliRunner.Run(Train(1, dir, "--cluster", $"127.0.0.1:{port}"));
         Assert.That(code, Is.EqualTo(DiffOpCli.ComputationFailed), err);
         Assert.That(err, Does.Contain("diffop silo"));
+        Assert.That(Directory.Exists(dir), Is.False, "a run that never started leaves no folder, so the same command works once a silo runs");
     }
 
     // ---- processes ----
@@ -223,7 +224,7 @@ public class ClusterTests
 
     private Node Start(string[] args)
     {
-        var node = new Node(Launch(args, ("DIFFOP_CLUSTER_TIMEOUT", "8"), (TlsPasswordVariable, "test-password")));
+        var node = new Node(Launch(args, ("DIFFOP_CLUSTER_TIMEOUT", "12"), (TlsPasswordVariable, "test-password")));
         _processes.Add(node);
         return node;
     }

@@ -74,7 +74,7 @@ internal static class TrainingRun
         }
         if (workers > 4 * Environment.ProcessorCount)
             info.WriteLine($"note: {workers} worker processes on {Environment.ProcessorCount} cores; more than about one per core makes no iteration faster.");
-        using var executor = cluster is null ? setup.CreateExecutor(workers) : CliCluster.Connect(config, cluster, tlsCertificate, error ?? output, verbose);
+        using var executor = cluster is null ? setup.CreateExecutor(workers) : ConnectOrCleanUp(config, cluster, tlsCertificate, error ?? output, verbose, dir, fresh: !resume);
         var trainer = new Trainer(options, executor, theta, optimizer, completed);
         var progress = new ProgressReporter(output, config.Iterations, interactive: !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out), style);
         bool anyUpdate = false;
@@ -112,6 +112,24 @@ internal static class TrainingRun
                 "every rollout was dropped (the policy OCP failed to solve), or every trust-region step was rejected. metrics.csv says which " +
                 "(dropped_rollouts, update_skipped, trust_ratio); try a smaller --lr or --sigma, or check the OCP with 'diffop solve'.");
         return DiffOpCli.Success;
+    }
+
+    /// <summary>
+    /// Connects to the cluster; when that fails for a new run, removes what the run wrote so far (config.json, theta.csv and
+    /// the folder if it is then empty), so that the same command works once the silos run.
+    /// </summary>
+    private static IRolloutExecutor ConnectOrCleanUp(RunConfig config, string cluster, string? tlsCertificate, TextWriter log, bool verbose, string dir, bool fresh)
+    {
+        try
+        {
+            return CliCluster.Connect(config, cluster, tlsCertificate, log, verbose);
+        }
+        catch when (fresh)
+        {
+            foreach (string file in new[] { "config.json", "theta.csv" }) File.Delete(Path.Combine(dir, file));
+            if (!Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir);
+            throw;
+        }
     }
 
     /// <summary>
