@@ -111,7 +111,7 @@ public class ClusterTests
     }
 
     [Test]
-    public void EverySiloGone_StopsWithExitOneAndAValidCheckpoint()
+    public void EverySiloGone_StopsWithExitOneAndAValidCheckpoint_ThatResumesOnANewCluster()
     {
         var silos = StartCluster(1);
         string dir = Path.Combine(_root, "gone");
@@ -125,6 +125,13 @@ public class ClusterTests
         using var checkpoint = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "params.json")));
         int iteration = checkpoint.RootElement.GetProperty("iteration").GetInt32();
         Assert.That(iteration, Is.InRange(2, Iterations - 1), "the checkpoint of the last finished iteration");
+
+        // A new cluster, and the run resumes from that checkpoint to the uninterrupted run's θ.
+        var fresh = StartCluster(1);
+        var resumed = Start(["train", "--resume", dir, "--iterations", Iterations.ToString(), "--cluster", fresh[0].Gateway]);
+        Assert.That(resumed.WaitForExit(RunTimeout), Is.True, "the resumed run did not finish in time");
+        Assert.That(resumed.ExitCode, Is.Zero, resumed.Error);
+        Assert.That(File.ReadAllBytes(Path.Combine(dir, "params.json")), Is.EqualTo(Reference(Iterations)));
     }
 
     [Test]
