@@ -33,6 +33,8 @@ public static class DiffOpCli
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(RolloutWorkerCommand.Create());
+        root.Subcommands.Add(SiloCommand.Create());
+        root.Subcommands.Add(ClusterCommand.Create());
         root.Subcommands.Add(VarianceCommand.Create());
         root.Subcommands.Add(SoakCommand.Create());
         root.Options.Add(CommandErrors.Verbose);

@@ -44,7 +44,8 @@ internal static class CommandErrors
             NativeLibraryException => (DiffOpCli.MissingDependency, ex.Message),
             DllNotFoundException or EntryPointNotFoundException or BadImageFormatException =>
                 (DiffOpCli.MissingDependency, $"A native library could not be used: {ex.Message} Check the Ipopt installation (./build.sh setup) or DIFFOP_IPOPT_PATH."),
-            SolverException or DiffOp.Learning.Training.TrainingStalledException or DiffOp.Learning.Workers.RolloutWorkerException => (DiffOpCli.ComputationFailed, ex.Message),
+            SolverException or DiffOp.Learning.Training.TrainingStalledException or DiffOp.Learning.Workers.RolloutWorkerException
+                or DiffOp.Cluster.ClusterUnavailableException => (DiffOpCli.ComputationFailed, ex.Message),
             ArgumentException argument => (DiffOpCli.UsageError, ArgumentMessage(argument)),
             JsonException => (DiffOpCli.UsageError, $"A JSON file could not be read: {ex.Message}"),
             IOException or InvalidDataException or UnauthorizedAccessException or FormatException => (DiffOpCli.UsageError, ex.Message),

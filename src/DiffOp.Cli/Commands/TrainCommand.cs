@@ -61,6 +61,8 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Run seed (initial θ, initial states, exploration noise).", DefaultValueFactory = _ => 0 };
         var workers = new Option<int>("--workers") { Description = "Rollout worker processes (Ipopt is not thread-safe, so parallel rollouts use processes). Results do not depend on it.", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "Rollouts on this many threads of one process instead of worker processes: faster for policies whose OCP is a convex QP (voltage), no help for Ipopt-solved ones. Results do not depend on it.", DefaultValueFactory = _ => 1 };
+        var cluster = new Option<string?>("--cluster") { Description = "Run the rollouts on an Orleans cluster of 'diffop silo' processes: HOST:PORT of a silo's gateway (comma-separate several). Results do not depend on it (docs/cluster.md)." };
+        var tls = new Option<string?>("--tls-certificate") { Description = $"With --cluster: the silos' shared TLS certificate (PKCS#12; password in {DiffOp.Cluster.ClusterTls.PasswordVariable})." };
         var set = new Option<string[]>("--set") { Description = "Override an environment setting, key=value (repeatable)." };
         var theta = new Option<string>("--theta") { Description = "Initial θ: 'init' (true + U(−σ0/2, σ0/2) from the seed) or 'true'.", DefaultValueFactory = _ => "init" };
         theta.AcceptOnlyFromAmong("init", "true");
@@ -69,12 +71,18 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a policy's parameters θ with DiffOP (policy gradient through the OCP's implicit derivative).")
         {
-            environment, algorithm, demos, discount, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, seed, workers, threads, set, theta, output, resume, quiet, jsonLines,
+            environment, algorithm, demos, discount, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, seed, workers, threads, cluster, tls, set, theta, output, resume, quiet, jsonLines,
         };
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
             {
                 var resumeDir = parse.GetValue(resume);
+                if (parse.GetValue(tls) is not null && parse.GetValue(cluster) is null)
+                    throw new ArgumentException("--tls-certificate is the certificate of a cluster's silos: add --cluster HOST:PORT, or drop it.");
+                if (parse.GetValue(cluster) is not null && parse.GetResult(workers) is { Implicit: false })
+                    throw new ArgumentException("--cluster runs the rollouts on the cluster's silos and --workers in local worker processes: give one of them, not both.");
+                if (parse.GetValue(cluster) is not null && parse.GetResult(threads) is { Implicit: false })
+                    throw new ArgumentException("--cluster runs the rollouts on the cluster's silos and --threads on threads of this process: give one of them, not both.");
                 RunConfig config;
                 string dir;
                 if (resumeDir is not null)
@@ -89,7 +97,7 @@ internal static class TrainCommand
                     if (conflict is not null)
                         throw new ArgumentException(
                             $"--resume continues the run as its config.json describes, so {conflict.Name} cannot be given with it: " +
-                            $"drop {conflict.Name} (only --iterations, --workers and --threads may change), or start a new run with --out.");
+                            $"drop {conflict.Name} (only --iterations, --workers, --threads, --cluster and --tls-certificate may change), or start a new run with --out.");
                     dir = resumeDir.FullName;
                     config = RunConfig.Load(Path.Combine(dir, "config.json")) with { Iterations = parse.GetValue(iterations) };
                     if (config.Algorithm != "diffop")
@@ -133,7 +141,7 @@ internal static class TrainCommand
                         throw new ArgumentException("--demos is the number of demonstrations of --algorithm imitation: drop it, or add --algorithm imitation.");
                     if (config.Algorithm != "diffop")
                     {
-                        Symbol[] processOptions = [workers, threads, quiet, jsonLines];
+                        Symbol[] processOptions = [workers, threads, cluster, tls, quiet, jsonLines];
                         var given = processOptions.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
                         if (given is not null)
                             throw new ArgumentException($"--algorithm {config.Algorithm} runs in this process and prints one line when it starts and one when it ends: " +
@@ -198,7 +206,11 @@ internal static class TrainCommand
                 if (parse.GetValue(workers) > 1 && parse.GetValue(threads) > 1)
                     throw new ArgumentException("--workers and --threads are two ways to run rollouts in parallel: give one of them (threads for convex-QP policies such as voltage, worker processes otherwise).");
                 var style = parse.GetValue(jsonLines) ? ProgressStyle.JsonLines : parse.GetValue(quiet) ? ProgressStyle.Quiet : ProgressStyle.Lines;
-                return TrainingRun.Execute(config, dir, resumeDir is not null, parse.GetValue(workers), parse.InvocationConfiguration.Output, style, parse.InvocationConfiguration.Error, parse.GetValue(threads));
+                string? clusterGateways = parse.GetValue(cluster);
+                if (clusterGateways is not null) DiffOp.Cluster.ClusterAddress.ParseList(clusterGateways, "--cluster");   // a malformed address is a usage error before any file
+                if (parse.GetValue(tls) is { } certificatePath) DiffOp.Cluster.ClusterTls.Load(certificatePath).Dispose();   // so is an unreadable certificate
+                return TrainingRun.Execute(config, dir, resumeDir is not null, parse.GetValue(workers), parse.InvocationConfiguration.Output, style, parse.InvocationConfiguration.Error,
+                    clusterGateways, CommandErrors.IsVerbose(parse), parse.GetValue(tls), parse.GetValue(threads));
             }
         }));
         return command;

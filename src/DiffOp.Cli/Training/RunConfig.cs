@@ -59,7 +59,7 @@ internal sealed record RunConfig
         LogScalePositiveParameters = LogScale,
     };
 
-    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
+    public void Save(string path) => File.WriteAllText(path, ToJson());
 
     /// <summary>The format tag this version writes and reads.</summary>
     public const string FormatTag = "diffop-run/1";
@@ -68,10 +68,20 @@ internal sealed record RunConfig
     public static RunConfig Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"No run configuration at {path}: pass a folder written by 'diffop train --out'.", path);
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>The configuration as config.json holds it (what a silo receives as the run description).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Reads and checks config.json text; <paramref name="source"/> names it in messages (a path, or "the run description").</summary>
+    public static RunConfig Parse(string json, string source)
+    {
+        string path = source;
         RunConfig? config;
         try
         {
-            config = JsonSerializer.Deserialize<RunConfig>(File.ReadAllText(path), JsonOptions);
+            config = JsonSerializer.Deserialize<RunConfig>(json, JsonOptions);
         }
         catch (JsonException ex)
         {

@@ -6,7 +6,8 @@ namespace DiffOp.Cli.Training;
 /// <summary>Runs (or resumes) training in a run folder and keeps its files up to date.</summary>
 internal static class TrainingRun
 {
-    public static int Execute(RunConfig config, string dir, bool resume, int workers, TextWriter output, ProgressStyle style = ProgressStyle.Lines, TextWriter? error = null, int threads = 1)
+    public static int Execute(RunConfig config, string dir, bool resume, int workers, TextWriter output, ProgressStyle style = ProgressStyle.Lines, TextWriter? error = null,
+        string? cluster = null, bool verbose = false, string? tlsCertificate = null, int threads = 1)
     {
         // With JSON lines, stdout carries only the per-iteration objects; the run's other messages go to stderr.
         var info = style == ProgressStyle.JsonLines ? error ?? TextWriter.Null : output;
@@ -63,10 +64,10 @@ internal static class TrainingRun
         DiffOp.Interop.Ipopt.IpoptLibrary.EnsureLoaded();   // (resume) before any worker starts
         info.WriteLine($"training {config.Environment} ({config.Mode}, H = {config.Horizon}, θ ∈ ℝ^{theta.Length}) for {config.Iterations} iterations × {config.Rollouts} rollouts, " +
                          $"σ = {config.Sigma}, β = {config.Beta}, η = {config.LearningRate} ({config.Optimizer}), seed {config.Seed}, " +
-                         (threads > 1 ? $"{threads} threads" : $"{workers} worker(s)") + $" → {dir}");
+                         (cluster is not null ? $"on the cluster at {cluster}" : threads > 1 ? $"{threads} threads" : $"{workers} worker(s)") + $" → {dir}");
         // More workers than rollouts run at once only wait (and each is a process with its own Ipopt): cap them.
         int useful = config.Rollouts + config.EvaluationEpisodes;
-        if (workers > useful)
+        if (cluster is null && workers > useful)
         {
             info.WriteLine($"note: {workers} workers for {useful} rollouts per iteration; using {useful}.");
             workers = useful;
@@ -80,7 +81,7 @@ internal static class TrainingRun
                 info.WriteLine($"note: the {config.Environment} policy's OCP is not a convex QP, so Ipopt solves it, and Ipopt solves in one process take turns: " +
                                "--threads will not be faster than one thread here; use --workers for parallel rollouts.");
         }
-        using var executor = setup.CreateExecutor(workers, threads);
+        using var executor = cluster is null ? setup.CreateExecutor(workers, threads) : ConnectOrCleanUp(config, cluster, tlsCertificate, error ?? output, verbose, dir, fresh: !resume);
         var trainer = new Trainer(options, executor, theta, optimizer, completed);
         var progress = new ProgressReporter(output, config.Iterations, interactive: !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out), style);
         bool anyUpdate = false;
@@ -102,6 +103,9 @@ internal static class TrainingRun
                 $"{stalled.Message.Replace("a smaller step (learning rate), a smaller σ, or gradient clipping.", "a smaller step (--lr), a smaller --sigma, or --clip;")} " +
                 $"θ and metrics.csv are saved in {dir}; 'diffop solve' with --theta shows whether the OCP solves.", stalled);
         }
+        if (executor is DiffOp.Cluster.OrleansRolloutExecutor clustered && clustered.CompletedRollouts > 0)
+            info.WriteLine($"cluster: {clustered.CompletedRollouts} rollouts, {clustered.Retries} re-run after a fault; overhead of the cluster path " +
+                           $"{1000 * clustered.OverheadSeconds / clustered.CompletedRollouts:F2} ms per rollout (round trip minus the silo's time)");
         var curve = SaveCurve(config, dir, metricsPath);
         info.WriteLine($"done: mean cost {curve[0].MeanCost:G6} (iteration 1) → {curve[^1].MeanCost:G6} (iteration {curve[^1].Iteration}); files in {dir}");
         var evaluated = MetricsCsvWriter.ReadColumn(metricsPath, "eval_cost").Where(p => double.IsFinite(p.Value)).ToArray();
@@ -115,6 +119,24 @@ internal static class TrainingRun
                 "every rollout was dropped (the policy OCP failed to solve), or every trust-region step was rejected. metrics.csv says which " +
                 "(dropped_rollouts, update_skipped, trust_ratio); try a smaller --lr or --sigma, or check the OCP with 'diffop solve'.");
         return DiffOpCli.Success;
+    }
+
+    /// <summary>
+    /// Connects to the cluster; when that fails for a new run, removes what the run wrote so far (config.json, theta.csv and
+    /// the folder if it is then empty), so that the same command works once the silos run.
+    /// </summary>
+    private static IRolloutExecutor ConnectOrCleanUp(RunConfig config, string cluster, string? tlsCertificate, TextWriter log, bool verbose, string dir, bool fresh)
+    {
+        try
+        {
+            return CliCluster.Connect(config, cluster, tlsCertificate, log, verbose);
+        }
+        catch when (fresh)
+        {
+            foreach (string file in new[] { "config.json", "theta.csv" }) File.Delete(Path.Combine(dir, file));
+            if (!Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir);
+            throw;
+        }
     }
 
     /// <summary>
