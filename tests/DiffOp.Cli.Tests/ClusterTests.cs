@@ -181,6 +181,11 @@ public class ClusterTests
         Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
         Assert.That(err, Does.Contain("--cluster").And.Contain("--workers").And.Contain("not both"));
         Assert.That(Directory.Exists(Path.Combine(_root, "both")), Is.False);
+
+        (code, _, err) = CliRunner.Run(Train(1, Path.Combine(_root, "threads"), "--cluster", "127.0.0.1:30000", "--threads", "2"));
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(err, Does.Contain("--cluster").And.Contain("--threads").And.Contain("not both"));
+        Assert.That(Directory.Exists(Path.Combine(_root, "threads")), Is.False);
     }
 
     [Test]
