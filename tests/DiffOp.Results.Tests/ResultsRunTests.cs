@@ -20,7 +20,7 @@ public class ResultsRunTests
             [new EnvironmentRecipe("cartpole", 0.5, 0.02, 2, 2, 1), new EnvironmentRecipe("voltage", 0.05, 0.01, 2, 2, 1)],
             VoltageScenarios: 2, StepEvaluationSeeds: 1, PaperSettingsRun: false)
         {
-            BenchEnvironments = ["voltage"], Sweep = [6, 12], ImitationDemonstrations = 3,
+            BenchEnvironments = ["voltage"], Sweep = [6, 12], ImitationDemonstrations = 3, ExecutorIterations = 2,
         };
         var log = new StringWriter();
         var data = new ResultsRunner(plan, work, workers: 1, log).Run();
@@ -42,7 +42,14 @@ public class ResultsRunTests
         Assert.That(data.VoltageTable.Single(r => r.Policy.StartsWith("RLMPC-DPG")).Transient.Single(), Is.Negative.And.GreaterThan(-10));
         Assert.That(data.VoltageTable.Single(r => r.Policy.StartsWith("RLMPC-TD")).PaperTransient, Is.EqualTo(-4.62));
 
+        // Three executors, the same θ from each; the cluster row has the trainer's overhead figure; its silos are gone.
+        Assert.That(data.Executors.Select(e => e.Executor).ToArray(), Has.Length.EqualTo(3).And.Some.Contains("--cluster").And.Some.Contains("--threads").And.Some.Contains("--workers"));
+        Assert.That(data.Executors, Has.All.Matches<ExecutorThroughputRow>(e => e is { SameParameters: true, Seconds: > 0 }));
+        Assert.That(data.Executors.Single(e => e.Executor.Contains("--cluster")).OverheadMilliseconds, Is.Not.Null.And.GreaterThan(0));
+        Assert.That(data.Executors.Where(e => !e.Executor.Contains("--cluster")).Select(e => e.OverheadMilliseconds), Is.All.Null);
+
         string text = File.ReadAllText(report);
+        Assert.That(text, Does.Contain("### Rollout executors").And.Contain("| identical |"));
         Assert.That(text, Does.Contain("**Quick smoke run.**"));
         Assert.That(text, Does.Contain("| DiffOP Step, paper | 0.011 | 0.002 | 1.36 h |"));
         Assert.That(text, Does.Contain("| system identification (A fitted to the transitions, C_v = I), Traj |"), "Table 2 has the baselines");
@@ -58,14 +65,15 @@ public class ResultsRunTests
         string metrics = Path.Combine(work, "runs", "cartpole-step-seed0", "metrics.csv");
         var written = File.GetLastWriteTimeUtc(metrics);
         var again = new StringWriter();
-        var second = new ResultsRunner(plan with { Sweep = [6] }, work, workers: 1, again).Run();
+        var second = new ResultsRunner(plan with { Sweep = [6], ExecutorIterations = 0 }, work, workers: 1, again).Run();
         Assert.That(again.ToString(), Does.Not.Contain("    train "), again.ToString());
+        Assert.That(second.Executors, Is.Empty, "ExecutorIterations = 0 skips the stage");
         Assert.That(second.ReusedRuns, Is.EqualTo(4 + 4), "the four DiffOP runs and the four voltage baselines");
         Assert.That(data.ReusedRuns, Is.Zero);
         Assert.That(File.GetLastWriteTimeUtc(metrics), Is.EqualTo(written));
 
         // Changing a recipe's settings retrains its runs instead of reusing folders trained with the old ones.
-        var changed = plan with { Recipes = [plan.Recipes[0] with { Sigma = 0.4 }, plan.Recipes[1]], Sweep = [6] };
+        var changed = plan with { Recipes = [plan.Recipes[0] with { Sigma = 0.4 }, plan.Recipes[1]], Sweep = [6], ExecutorIterations = 0 };
         var third = new StringWriter();
         var retrained = new ResultsRunner(changed, work, workers: 1, third).Run();
         Assert.That(third.ToString(), Does.Contain("cartpole-step-seed0 was trained with other settings"));

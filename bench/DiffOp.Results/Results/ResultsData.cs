@@ -40,6 +40,9 @@ internal sealed record ResultsData(
     IReadOnlyList<VoltageTableRow> VoltageTable,
     IReadOnlyList<(string Stage, TimeSpan Duration)> Stages)
 {
+    /// <summary>The same voltage training timed with each rollout executor (empty when the stage was not run).</summary>
+    public IReadOnlyList<ExecutorThroughputRow> Executors { get; init; } = [];
+
     /// <summary>Training runs found complete in the work folder and reused rather than trained by this invocation.</summary>
     public int ReusedRuns { get; init; }
 

@@ -57,6 +57,9 @@ internal sealed record ResultsPlan(bool Quick, int Seeds, IReadOnlyList<Environm
     /// <summary>α of the voltage RL-MPC baselines (the best of the sweeps in docs/baselines.md).</summary>
     public (double Td, double Dpg) RlmpcLearningRates { get; init; } = (1.0, 1e-3);
 
+    /// <summary>Iterations of the voltage training timed with each rollout executor (0: skip that stage).</summary>
+    public int ExecutorIterations { get; init; } = 200;
+
     /// <summary>Rollouts per iteration (the paper's N).</summary>
     public const int Rollouts = 10;
 
@@ -78,7 +81,7 @@ internal sealed record ResultsPlan(bool Quick, int Seeds, IReadOnlyList<Environm
         new("quadrotor", 0.5, 0.05, 4, 2, 2),
         new("rocket", 0.5, 0.02, 4, 2, 2),
         new("voltage", 0.01, 0.02, 50, 5, 5),
-    ], VoltageScenarios: 50, StepEvaluationSeeds: 1, PaperSettingsRun: false);
+    ], VoltageScenarios: 50, StepEvaluationSeeds: 1, PaperSettingsRun: false) { ExecutorIterations = 20 };
 
     /// <summary>The voltage recipe.</summary>
     public EnvironmentRecipe Voltage => Recipes.Single(r => r.Environment == "voltage");

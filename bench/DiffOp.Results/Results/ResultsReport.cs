@@ -147,13 +147,27 @@ internal static class ResultsReport
             }
             md.AppendLine();
         }
-        var perIteration = new[] { "voltage-step", "voltage-traj" }.Select(c => Find(data, c, "forward")).OfType<BenchmarkRow>()
-            .Where(r => r.IpoptIterations is > 0).Select(r => $"H = {r.Horizon}: {r.IpoptIterations} Ipopt iterations, {Ms(r.MedianMs / r.IpoptIterations!.Value)} each").ToArray();
-        md.AppendLine("Where the forward time goes" + (perIteration.Length > 0 ? $" ({string.Join("; ", perIteration)})" : "") + ": the voltage OCP is a " +
-                      "convex QP, solved with Ipopt's QP settings (Mehrotra predictor–corrector, constant derivatives). Each iteration costs far more " +
-                      "than its linear algebra: `perf record` of the solve (bench/README.md) shows MUMPS 5.5's fixed cost per call (its structure " +
-                      "bookkeeping and Fortran string handling, not the LDLᵀ of a 51-unknown system), Ipopt 3.11's own `getrusage` timing calls " +
-                      "(about a sixth: the kernel sums CPU time over every thread of the process) and under 1% in this library's callbacks.");
+        md.AppendLine("Where the forward time goes: the voltage OCP is a convex QP, solved by the structured interior-point QP solver " +
+                      "(Mehrotra predictor–corrector with a Riccati recursion over the stages; docs/solvers.md), with Ipopt as fallback; the " +
+                      "nonlinear tasks are solved by Ipopt.");
+        md.AppendLine();
+        Executors(md, data);
+        md.AppendLine();
+    }
+
+    private static void Executors(StringBuilder md, ResultsData data)
+    {
+        if (data.Executors.Count == 0) return;
+        md.AppendLine($"### Rollout executors");
+        md.AppendLine();
+        md.AppendLine($"The same voltage training (Traj, {data.Plan.ExecutorIterations} iterations × {ResultsPlan.Rollouts} rollouts, seed 0) with each way " +
+                      "of running rollouts in parallel on this machine; the cluster's two silos run on loopback and were warmed up by a short run.");
+        md.AppendLine();
+        md.AppendLine("| executor | wall time | cluster overhead per rollout | params.json as the first row's |");
+        md.AppendLine("| --- | --- | --- | --- |");
+        foreach (var row in data.Executors)
+            md.AppendLine($"| {row.Executor} | {row.Seconds.ToString("F2", CultureInfo.InvariantCulture)} s | " +
+                          $"{(row.OverheadMilliseconds is { } ms ? ms.ToString("F2", CultureInfo.InvariantCulture) + " ms" : "—")} | {(row.SameParameters ? "identical" : "**differs**")} |");
         md.AppendLine();
     }
 

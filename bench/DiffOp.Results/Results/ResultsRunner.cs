@@ -29,10 +29,13 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
         var machine = Machines.Describe(DateTime.UtcNow);
         Directory.CreateDirectory(work);
         var bench = Stage("benchmarks", RunBenchmarks);
+        var executors = plan.ExecutorIterations > 0
+            ? Stage("rollout executors", () => ExecutorThroughput.Measure(plan.ExecutorIterations, work, progress))
+            : [];
         var runs = Stage("training runs", RunTrainings);
         var reference = Stage("true-θ reference costs", TrueThetaCosts);
         var table = Stage("voltage evaluation", VoltageTable);
-        return new ResultsData(plan, machine, bench, runs, reference, table, _stages) { ReusedRuns = _reused };
+        return new ResultsData(plan, machine, bench, runs, reference, table, _stages) { ReusedRuns = _reused, Executors = executors };
     }
 
     private T Stage<T>(string name, Func<T> body)
