@@ -21,24 +21,7 @@ internal static class ResultsTool
         return root;
     }
 
-    public static int Run(string[] args, TextWriter output, TextWriter error)
-    {
-        var parse = BuildRootCommand().Parse(args);
-        var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
-        try
-        {
-            if (parse.Errors.Count > 0)
-            {
-                parse.Invoke(config);
-                return DiffOpCli.UsageError;
-            }
-            return parse.Invoke(config);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return CommandErrors.Report(ex, error, CommandErrors.IsVerbose(parse));
-        }
-    }
+    public static int Run(string[] args, TextWriter output, TextWriter error) => DiffOpCli.Run(BuildRootCommand(), args, output, error);
 
     /// <summary>The commands' error boundary: a failed stage (its message names the command and log) is exit 1, the rest as in diffop.</summary>
     public static int Guard(ParseResult parse, Func<int> body) => CommandErrors.Guard(parse, () =>

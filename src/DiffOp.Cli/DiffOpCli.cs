@@ -42,9 +42,15 @@ public static class DiffOpCli
     }
 
     /// <summary>Parses and runs <paramref name="args"/>, writing to the given streams; returns the exit code.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    public static int Run(string[] args, TextWriter output, TextWriter error) => Run(BuildRootCommand(), args, output, error);
+
+    /// <summary>
+    /// Parses and runs <paramref name="args"/> against <paramref name="root"/> behind this tool's error boundary (one message,
+    /// the documented exit codes); other programs built on these commands (the results harness) use it too.
+    /// </summary>
+    internal static int Run(RootCommand root, string[] args, TextWriter output, TextWriter error)
     {
-        var parse = BuildRootCommand().Parse(args);
+        var parse = root.Parse(args);
         // Our own boundary instead of System.CommandLine's handler, which prints a stack trace and exits 1 for anything.
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try

@@ -50,7 +50,7 @@ public class ThreadExecutorTests
     {
         Assert.That(() => new ThreadRolloutExecutor(DampedCartSample.CreateWorker, 0), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("at least one thread"));
         Assert.That(() => new ThreadRolloutExecutor(() => null!, 2), Throws.InvalidOperationException.With.Message.Contains("returned null"));
-        var shared = DampedCartSample.CreateWorker();
+        using var shared = DampedCartSample.CreateWorker();
         Assert.That(() => new ThreadRolloutExecutor(() => shared, 2), Throws.InvalidOperationException.With.Message.Contains("same RolloutWorker twice"));
 
         using var executor = new ThreadRolloutExecutor(DampedCartSample.CreateWorker, 2);

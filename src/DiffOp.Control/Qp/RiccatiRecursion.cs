@@ -9,7 +9,7 @@ namespace DiffOp.Control.Qp;
 /// The factorization succeeds exactly when every M_uu is positive definite, i.e. when the step's reduced Hessian is:
 /// for a convex QP that is the case at every interior-point iterate, so a failure proves the QP non-convex (or its
 /// controls unpenalized and unbounded). Cost O(H(n+m)³), no allocation after construction. Products with F skip its
-/// structural zeros (found once per call; e.g. 30 of 108 entries are non-zero for voltage control): the sums keep their
+/// structural zeros (found by each Factor and used by the Solves after it; e.g. 30 of 108 entries are non-zero for voltage control): the sums keep their
 /// order, so the result is bit for bit that of the dense products.
 /// </summary>
 internal sealed class RiccatiRecursion
@@ -123,13 +123,13 @@ internal sealed class RiccatiRecursion
     }
 
     /// <summary>
-    /// Solves for one right-hand side after <see cref="Factor"/>: <paramref name="g"/> holds g_t at t·w and g_H at H·w
+    /// Solves for one right-hand side after <see cref="Factor"/>, with the F given to it (its non-zeros are those Factor
+    /// found): <paramref name="g"/> holds g_t at t·w and g_H at H·w
     /// (the OCP's ζ layout), <paramref name="e"/> holds e₀…e_H (n each). Writes dζ (same layout) and ν = (ν_init, ν₀…ν_{H−1}).
     /// </summary>
     public void Solve(ReadOnlySpan<double> f, ReadOnlySpan<double> g, ReadOnlySpan<double> e, Span<double> dzeta, Span<double> nu)
     {
         int n = _n, m = _m, w = _w, h = _h;
-        FindNonZeros(f);
         g.Slice(h * w, n).CopyTo(_pv.AsSpan(h * n, n));
         for (int t = h - 1; t >= 0; t--)
         {

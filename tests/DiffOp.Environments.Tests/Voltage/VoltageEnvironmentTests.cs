@@ -81,34 +81,30 @@ public class VoltageEnvironmentTests
         Assert.That(r.Cost, Is.EqualTo(-0.142909).Within(1e-5));
     }
 
+    /// <summary>One SGF episode from scenario <paramref name="seed"/> on <paramref name="env"/>: states and costs, step by step.</summary>
+    private static List<double> SgfEpisode(VoltageEnvironment env, int seed)
+    {
+        var sgf = new SafeGradientFlowController(VoltageSettings.Training);
+        var x = new double[9];
+        var u = new double[3];
+        var trace = new List<double>();
+        env.Reset(seed, x);
+        for (int t = 0; t < env.EpisodeLength; t++)
+        {
+            sgf.Compute(x, u);
+            var r = env.Step(u, x);
+            trace.AddRange(x);
+            trace.Add(r.Cost);
+            if (r.Done) break;
+        }
+        return trace;
+    }
+
     [Test]
     public void Step_SameSeed_SameTrajectory()
     {
-        static List<double> Rollout(int seed)
-        {
-            var env = new VoltageEnvironment();
-            var sgf = new SafeGradientFlowController(VoltageSettings.Training);
-            var x = new double[9];
-            var u = new double[3];
-            var trace = new List<double>();
-            env.Reset(seed, x);
-            for (int t = 0; t < env.EpisodeLength; t++)
-            {
-                sgf.Compute(x, u);
-                var r = env.Step(u, x);
-                trace.AddRange(x);
-                trace.Add(r.Cost);
-                if (r.Done)
-                {
-                    break;
-                }
-            }
-
-            return trace;
-        }
-
-        Assert.That(Rollout(3), Is.EqualTo(Rollout(3)));
-        Assert.That(Rollout(3), Is.Not.EqualTo(Rollout(4)));
+        Assert.That(SgfEpisode(new VoltageEnvironment(), 3), Is.EqualTo(SgfEpisode(new VoltageEnvironment(), 3)));
+        Assert.That(SgfEpisode(new VoltageEnvironment(), 3), Is.Not.EqualTo(SgfEpisode(new VoltageEnvironment(), 4)));
     }
 
     [Test]
@@ -116,28 +112,10 @@ public class VoltageEnvironmentTests
     {
         // The power flows of Step warm-start from the previous step; Reset starts flat, so a reused environment
         // (a rollout worker's) gives every episode exactly as a fresh one does.
-        static List<double> Episode(VoltageEnvironment env, int seed)
-        {
-            var sgf = new SafeGradientFlowController(VoltageSettings.Training);
-            var x = new double[9];
-            var u = new double[3];
-            var trace = new List<double>();
-            env.Reset(seed, x);
-            for (int t = 0; t < env.EpisodeLength; t++)
-            {
-                sgf.Compute(x, u);
-                var r = env.Step(u, x);
-                trace.AddRange(x);
-                trace.Add(r.Cost);
-                if (r.Done) break;
-            }
-            return trace;
-        }
-
         var reused = new VoltageEnvironment();
-        Episode(reused, 7);
-        Episode(reused, 12);
-        Assert.That(Episode(reused, 3), Is.EqualTo(Episode(new VoltageEnvironment(), 3)));
+        SgfEpisode(reused, 7);
+        SgfEpisode(reused, 12);
+        Assert.That(SgfEpisode(reused, 3), Is.EqualTo(SgfEpisode(new VoltageEnvironment(), 3)));
     }
 
     [Test]
