@@ -51,6 +51,19 @@ public class MpcQFunctionTests
     }
 
     [Test]
+    public void AStateWhoseStageCostOverflows_IsAFailedTransition_NotAnException()
+    {
+        // Seen in training: Q-learning on cart-pole with a large α drove the true system so far that ½·w·s² overflowed.
+        var ocp = P1();
+        double[] theta = ocp.InitialParameters();
+        using var q = new MpcQFunction(ocp, tail: null, Tight);
+        var value = q.Evaluate(theta, [1e200], [0.0], []);
+        Assert.That(value.Success, Is.False);
+        Assert.That(value.Value, Is.EqualTo(double.PositiveInfinity));
+        Assert.That(q.Evaluate(theta, [1.5], [0.0], []).Success, Is.True, "the same function still evaluates at a normal state");
+    }
+
+    [Test]
     public void AtThePolicysAction_QIsTheValue_AndItsGradientTheValueGradient()
     {
         var ocp = LqrSamples.BoxLqr(8);

@@ -8,7 +8,8 @@ namespace DiffOp.Learning.Algorithms;
 /// <param name="Value">Q_θ(s, a).</param>
 /// <param name="Gradient">∇θQ_θ(s, a) (length d).</param>
 /// <param name="Penalty">The exact-penalty part of the value: w·Σ max(0, violation) of the rows that (s, a) alone fixes.</param>
-/// <param name="Success">False when the tail problem failed to solve (then the value is +∞).</param>
+/// <param name="Success">False when the tail problem failed to solve, or when the first stage's cost or a derivative of it is not
+/// finite at (s, a, θ) (a state far outside the model's range); the value is then +∞.</param>
 public sealed record QValue(double Value, double[] Gradient, double Penalty, bool Success);
 
 /// <summary>
@@ -91,7 +92,9 @@ public sealed class MpcQFunction : IDisposable
         using (var ws = _stage.CreateWorkspace())
         {
             state.CopyTo(ws.Input(0)); action.CopyTo(ws.Input(1)); theta.CopyTo(ws.Input(2)); context.CopyTo(ws.Input(3));
-            _stage.Evaluate(ws);
+            // A state far outside the model's range (a diverged true system, or a θ a large step made extreme) can make the
+            // first stage's cost or its derivatives overflow: Q is not defined there, so the transition fails like a failed solve.
+            if (!TryEvaluate(_stage, ws)) return new QValue(double.PositiveInfinity, gradient, penalty, false);
             value = ws.Output(0)[0];
             AddVector(ws.Output(1), _stage.OutputSparsity(1), 1.0, gradient);
             ws.Output(2).CopyTo(x1);
@@ -119,7 +122,7 @@ public sealed class MpcQFunction : IDisposable
         {
             using var ws = _terminal.CreateWorkspace();
             x1.CopyTo(ws.Input(0)); theta.CopyTo(ws.Input(1)); context.CopyTo(ws.Input(2));
-            _terminal.Evaluate(ws);
+            if (!TryEvaluate(_terminal, ws)) return new QValue(double.PositiveInfinity, gradient, penalty, false);
             value += ws.Output(0)[0];
             var cx = new double[_n];
             AddVector(ws.Output(1), _terminal.OutputSparsity(1), 1.0, cx);
@@ -159,6 +162,19 @@ public sealed class MpcQFunction : IDisposable
             for (int i = 0; i < _d; i++) gradient[i] += fTheta[r * _d + i] * xGradient[r];
         }
         return new QValue(value + penalty, gradient, penalty, true);
+    }
+
+    private static bool TryEvaluate(Function function, FunctionWorkspace workspace)
+    {
+        try
+        {
+            function.Evaluate(workspace);
+            return true;
+        }
+        catch (SymbolicException)
+        {
+            return false;   // a non-finite output (the workspace checks every output)
+        }
     }
 
     private static void AddVector(ReadOnlySpan<double> values, Sparsity s, double sign, Span<double> destination)
