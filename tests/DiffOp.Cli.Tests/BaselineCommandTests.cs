@@ -128,6 +128,30 @@ public class BaselineCommandTests
     }
 
     [Test]
+    public void RlmpcRuns_EvaluateTheDeterministicPolicyOnTheFixedEpisodes_LikeDiffOpRuns()
+    {
+        string dir = Path.Combine(_root, "dpg-eval");
+        var (code, _, err) = CliRunner.Run("train", "cartpole", "--algorithm", "rlmpc-dpg", "--iterations", "3", "--rollouts", "2", "--set", "T=4", "--lr", "0.001",
+                                           "--eval-episodes", "2", "--eval-every", "2", "--out", dir);
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        var log = File.ReadAllLines(Path.Combine(dir, "rlmpc.csv"));
+        var header = log[0].Split(',');
+        int column = Array.IndexOf(header, "eval_cost");
+        Assert.That(column, Is.GreaterThan(0), log[0]);
+        double Eval(int row) => double.Parse(log[row].Split(',')[column], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(double.IsNaN(Eval(2)), Is.True, "iteration 2 does not evaluate with --eval-every 2");
+        Assert.That(Eval(3), Is.Not.NaN, "iteration 3 evaluates θ after two updates");
+        // Iteration 1 evaluates θ₀ on the episodes `evaluate` runs: the same number, to the last bit.
+        (code, var output, err) = CliRunner.Run("evaluate", dir, "--episodes", "2", "--json");
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        Assert.That(Eval(1), Is.EqualTo(JsonDocument.Parse(output).RootElement.GetProperty("initial_mean_cost").GetDouble()));
+
+        (code, _, err) = CliRunner.Run("train", "cartpole", "--algorithm", "rlmpc-td", "--eval-every", "0", "--out", Path.Combine(_root, "td-eval0"));
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(err, Does.Contain("--eval-every"));
+    }
+
+    [Test]
     public void RlmpcDpg_RunsAndWritesAnEvaluableRun()
     {
         string dir = Path.Combine(_root, "dpg");

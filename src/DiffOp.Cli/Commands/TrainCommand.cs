@@ -151,11 +151,11 @@ internal static class TrainCommand
                         throw new ArgumentException("--discount is γ of --algorithm rlmpc-td or rlmpc-dpg: drop it, or add --algorithm rlmpc-td.");
                     if (config.Algorithm.StartsWith("rlmpc-", StringComparison.Ordinal))
                     {
-                        Symbol[] notTd = [recipe, beta, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, mode];
+                        Symbol[] notTd = [recipe, beta, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, mode];
                         var unused = notTd.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
                         if (unused is not null)
                             throw new ArgumentException($"--algorithm {config.Algorithm} has no {unused.Name}: drop it (it uses the Step policy, --iterations × --rollouts episodes, " +
-                                                        "--lr as α, --discount as γ, --sigma as the exploration, --seed, --set and --theta).");
+                                                        "--lr as α, --discount as γ, --sigma as the exploration, --eval-episodes, --eval-every, --seed, --set and --theta).");
                         double gamma = parse.GetValue(discount) ?? 0.9;
                         var tdConfig = config with
                         {
@@ -167,6 +167,8 @@ internal static class TrainCommand
                         if (!(gamma > 0 && gamma <= 1)) throw new ArgumentException($"--discount (γ) must be in (0, 1], got {gamma}.");
                         if (!(tdConfig.Sigma >= 0) || !double.IsFinite(tdConfig.Sigma)) throw new ArgumentException($"--sigma (the exploration) must be finite and ≥ 0, got {tdConfig.Sigma}.");
                         if (tdConfig.Rollouts < 1) throw new ArgumentException($"--rollouts must be at least 1, got {tdConfig.Rollouts}.");
+                        if (tdConfig.EvaluationEpisodes < 0) throw new ArgumentException($"--eval-episodes must be ≥ 0 (0 turns the evaluation off), got {tdConfig.EvaluationEpisodes}.");
+                        if (tdConfig.EvaluateEvery < 1) throw new ArgumentException($"--eval-every must be at least 1, got {tdConfig.EvaluateEvery}.");
                         string tdDir = parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.Combine("runs", $"{config.Environment}-{config.Algorithm}-seed{config.Seed}"));
                         return RlmpcRun.Execute(tdConfig, gamma, tdDir, parse.GetValue(jsonLines) ? parse.InvocationConfiguration.Error : parse.InvocationConfiguration.Output);
                     }

@@ -9,8 +9,10 @@ namespace DiffOp.Cli.Training;
 /// <c>diffop train ENV --algorithm rlmpc-td|rlmpc-dpg</c>: MPC-based Q-learning or the deterministic policy gradient with a
 /// compatible advantage, with the run's budget (iterations × rollouts episodes of the Step-mode policy), α = --lr,
 /// γ = --discount, exploration σ_e = --sigma. Writes config.json, params.json and theta.csv after every iteration, and
-/// rlmpc.csv (mean episode cost, the method's signal — the mean TD error, or ‖ĝ‖ — and the transitions or rollouts used
-/// and dropped per iteration), so `diffop evaluate` and `diffop plot --run` read it like any run.
+/// rlmpc.csv (mean episode cost, the method's signal — the mean TD error, or ‖ĝ‖ — the transitions or rollouts used and
+/// dropped, and every --eval-every iterations the evaluation cost of the deterministic policy at the iteration's θ on the
+/// same fixed episodes DiffOP runs evaluate, so the learning curves compare), so `diffop evaluate` and `diffop plot --run`
+/// read it like any run.
 /// </summary>
 internal static class RlmpcRun
 {
@@ -72,19 +74,24 @@ internal static class RlmpcRun
         var blocks = setup.Ocp.Parameters;
         string thetaCsv = Path.Combine(dir, "theta.csv"), log = Path.Combine(dir, "rlmpc.csv");
         ThetaCsvWriter.Append(thetaCsv, blocks, 0, theta);
-        File.WriteAllText(log, td ? "iteration,mean_cost,mean_td_error,transitions,failed_transitions,updated\n" : "iteration,mean_cost,gradient_norm,rollouts,failed_rollouts,updated\n");
+        File.WriteAllText(log, (td ? "iteration,mean_cost,mean_td_error,transitions,failed_transitions,updated" : "iteration,mean_cost,gradient_norm,rollouts,failed_rollouts,updated") +
+                               ",eval_cost,eval_dropped\n");
+        var evaluator = config.EvaluationEpisodes > 0 ? setup.CreateWorker() : null;
         var live = new LiveCounter(Console.Error, LiveCounter.IsTerminal(Console.Error), "iteration", config.Iterations);
         Outcome? first = null, last = null;
         int stalled = 0;
         for (int k = 0; k < config.Iterations; k++)
         {
+            // As in DiffOP runs: the evaluation episodes run at the iteration's θ, before its update.
+            var (evalCost, evalDropped) = evaluator is not null && k % config.EvaluateEvery == 0 ? Evaluate(evaluator, theta, config.EvaluationEpisodes) : (double.NaN, 0);
             var outcome = iterate(theta, k);
             stalled = outcome.Updated ? 0 : stalled + 1;
             last = outcome;
             first ??= outcome;
             live.Tick(k + 1);
             File.AppendAllText(log, string.Join(",", (k + 1).ToString(CultureInfo.InvariantCulture), outcome.MeanCost.ToString("R", CultureInfo.InvariantCulture),
-                outcome.Signal.ToString("R", CultureInfo.InvariantCulture), outcome.Used, outcome.Failed, outcome.Updated ? 1 : 0) + "\n");
+                outcome.Signal.ToString("R", CultureInfo.InvariantCulture), outcome.Used, outcome.Failed, outcome.Updated ? 1 : 0,
+                evalCost.ToString("R", CultureInfo.InvariantCulture), evalDropped) + "\n");
             ThetaCsvWriter.Append(thetaCsv, blocks, k + 1, theta);
             new TrainingCheckpoint
             {
@@ -104,5 +111,20 @@ internal static class RlmpcRun
         info.WriteLine($"done: mean exploring cost {first!.Value.MeanCost:G6} (iteration 1) → {last!.Value.MeanCost:G6} (iteration {config.Iterations}); " +
                        $"{(td ? "mean TD error" : "|ĝ|")} {last.Value.Signal:G4}; files in {dir}. Evaluate with: diffop evaluate {dir}");
         return DiffOpCli.Success;
+    }
+
+    /// <summary>The mean cost of the deterministic policy (u = u*) on the fixed evaluation episodes, and how many were dropped.</summary>
+    private static (double Cost, int Dropped) Evaluate(RolloutWorker worker, double[] theta, int episodes)
+    {
+        double sum = 0;
+        int kept = 0;
+        for (int e = 0; e < episodes; e++)
+        {
+            var result = worker.Run(theta, new RolloutRequest(SeedSequence.Evaluation(e), Explore: false));
+            if (result.Dropped) continue;
+            sum += result.Cost;
+            kept++;
+        }
+        return (kept > 0 ? sum / kept : double.NaN, episodes - kept);
     }
 }
