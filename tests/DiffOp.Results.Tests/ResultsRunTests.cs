@@ -20,7 +20,7 @@ public class ResultsRunTests
             [new EnvironmentRecipe("cartpole", 0.5, 0.02, 2, 2, 1), new EnvironmentRecipe("voltage", 0.05, 0.01, 2, 2, 1)],
             VoltageScenarios: 2, StepEvaluationSeeds: 1, PaperSettingsRun: false)
         {
-            BenchEnvironments = ["voltage"], Sweep = [6, 12], ImitationDemonstrations = 3, ExecutorIterations = 2,
+            BenchEnvironments = ["voltage"], Sweep = [6, 12], ImitationDemonstrations = 3, ExecutorIterations = 2, TaskImitationDemonstrations = 2,
         };
         var log = new StringWriter();
         var data = new ResultsRunner(plan, work, workers: 1, log).Run();
@@ -42,6 +42,13 @@ public class ResultsRunTests
         Assert.That(data.VoltageTable.Single(r => r.Policy.StartsWith("RLMPC-DPG")).Transient.Single(), Is.Negative.And.GreaterThan(-10));
         Assert.That(data.VoltageTable.Single(r => r.Policy.StartsWith("RLMPC-TD")).PaperTransient, Is.EqualTo(-4.62));
 
+        // Every baseline on the control task (cart-pole), with a finite final cost; the RL-MPC methods with their curves.
+        Assert.That(data.Baselines.Select(b => b.Algorithm), Is.EquivalentTo(new[] { "rlmpc-td", "rlmpc-dpg", "imitation", "sysid" }));
+        Assert.That(data.Baselines, Has.All.Matches<BaselineRunSummary>(b => b!.Environment == "cartpole" && double.IsFinite(b.FinalCost) && b.WallSeconds > 0));
+        foreach (var b in data.Baselines.Where(b => b.Algorithm.StartsWith("rlmpc-")))
+            Assert.That(b.Evaluation.Select(p => p.Iteration), Is.EqualTo(new[] { 1, 2 }), $"{b.Algorithm}: evaluated every iteration");
+        Assert.That(data.Baselines.Where(b => !b.Algorithm.StartsWith("rlmpc-")), Has.All.Matches<BaselineRunSummary>(b => b!.Evaluation.Count == 0));
+
         // Three executors, the same θ from each; the cluster row has the trainer's overhead figure; its silos are gone.
         Assert.That(data.Executors.Select(e => e.Executor).ToArray(), Has.Length.EqualTo(3).And.Some.Contains("--cluster").And.Some.Contains("--threads").And.Some.Contains("--workers"));
         Assert.That(data.Executors, Has.All.Matches<ExecutorThroughputRow>(e => e is { SameParameters: true, Seconds: > 0 }));
@@ -51,6 +58,8 @@ public class ResultsRunTests
         string text = File.ReadAllText(report);
         Assert.That(text, Does.Contain("### Rollout executors").And.Contain("| identical |"));
         Assert.That(text, Does.Contain("**Quick smoke run.**"));
+        Assert.That(text, Does.Contain("### The baselines on the control tasks").And.Contain("| cartpole | RLMPC-TD (MPC-based Q-learning) | Step |")
+                              .And.Contain("| cartpole | imitation (PDP offline) | Traj |"));
         Assert.That(text, Does.Contain("| DiffOP Step, paper | 0.011 | 0.002 | 1.36 h |"));
         Assert.That(text, Does.Contain("| system identification (A fitted to the transitions, C_v = I), Traj |"), "Table 2 has the baselines");
         Assert.That(text, Does.Not.Contain("at or below the paper (imitation"), "baselines are not goals");
@@ -68,7 +77,7 @@ public class ResultsRunTests
         var second = new ResultsRunner(plan with { Sweep = [6], ExecutorIterations = 0 }, work, workers: 1, again).Run();
         Assert.That(again.ToString(), Does.Not.Contain("    train "), again.ToString());
         Assert.That(second.Executors, Is.Empty, "ExecutorIterations = 0 skips the stage");
-        Assert.That(second.ReusedRuns, Is.EqualTo(4 + 4), "the four DiffOP runs and the four voltage baselines");
+        Assert.That(second.ReusedRuns, Is.EqualTo(4 + 4 + 4), "the four DiffOP runs, the four voltage baselines and the four cart-pole baselines");
         Assert.That(data.ReusedRuns, Is.Zero);
         Assert.That(File.GetLastWriteTimeUtc(metrics), Is.EqualTo(written));
 
@@ -77,7 +86,7 @@ public class ResultsRunTests
         var third = new StringWriter();
         var retrained = new ResultsRunner(changed, work, workers: 1, third).Run();
         Assert.That(third.ToString(), Does.Contain("cartpole-step-seed0 was trained with other settings"));
-        Assert.That(retrained.ReusedRuns, Is.EqualTo(2 + 4), "the voltage runs (and baselines) are still reused");
+        Assert.That(retrained.ReusedRuns, Is.EqualTo(2 + 4 + 4), "the voltage runs and every baseline (their settings did not change) are still reused");
         Assert.That(RunConfigSigma(Path.Combine(work, "runs", "cartpole-step-seed0")), Is.EqualTo(0.4));
         Directory.Delete(root, recursive: true);
     }

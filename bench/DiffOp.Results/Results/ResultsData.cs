@@ -43,6 +43,9 @@ internal sealed record ResultsData(
     /// <summary>The same voltage training timed with each rollout executor (empty when the stage was not run).</summary>
     public IReadOnlyList<ExecutorThroughputRow> Executors { get; init; } = [];
 
+    /// <summary>The baselines on the control tasks, every seed (empty when the stage was not run).</summary>
+    public IReadOnlyList<BaselineRunSummary> Baselines { get; init; } = [];
+
     /// <summary>Training runs found complete in the work folder and reused rather than trained by this invocation.</summary>
     public int ReusedRuns { get; init; }
 

@@ -57,6 +57,21 @@ internal sealed record ResultsPlan(bool Quick, int Seeds, IReadOnlyList<Environm
     /// <summary>α of the voltage RL-MPC baselines (the best of the sweeps in docs/baselines.md).</summary>
     public (double Td, double Dpg) RlmpcLearningRates { get; init; } = (1.0, 1e-3);
 
+    /// <summary>Demonstrations of the imitation baseline on the control tasks (plans of the true-θ OCP, as PDP made its data).</summary>
+    public int TaskImitationDemonstrations { get; init; } = 10;
+
+    /// <summary>
+    /// α of RLMPC-TD and RLMPC-DPG on each control task: the best of a short sweep (α ∈ {1e-5, 1e-4, 1e-3}, 10 iterations,
+    /// evaluation cost on the fixed episodes; docs/baselines.md). A task without an entry uses the CLI's default 1e-3.
+    /// </summary>
+    public IReadOnlyDictionary<string, (double Td, double Dpg)> TaskRlmpcLearningRates { get; init; } = new Dictionary<string, (double Td, double Dpg)>
+    {
+        ["cartpole"] = (1e-5, 1e-5), ["robotarm"] = (1e-5, 1e-5), ["quadrotor"] = (1e-5, 1e-5), ["rocket"] = (1e-5, 1e-5),
+    };
+
+    /// <summary>Run every baseline on every control task for each seed (the Figure 2 comparison); false skips that stage.</summary>
+    public bool TaskBaselines { get; init; } = true;
+
     /// <summary>Iterations of the voltage training timed with each rollout executor (0: skip that stage).</summary>
     public int ExecutorIterations { get; init; } = 200;
 

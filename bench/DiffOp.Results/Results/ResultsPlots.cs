@@ -13,7 +13,8 @@ internal static class ResultsPlots
     /// Evaluation cost against iteration for Step and Traj: the mean over seeds as a line and the 20–80 percentile
     /// band shaded (paper Figure 2), with the cost of the true θ as a dashed line per mode.
     /// </summary>
-    public static void LearningCurves(string path, string environment, IReadOnlyList<TrainingRunSummary> runs, IReadOnlyDictionary<string, double> trueCost)
+    public static void LearningCurves(string path, string environment, IReadOnlyList<TrainingRunSummary> runs, IReadOnlyDictionary<string, double> trueCost,
+                                      IReadOnlyList<BaselineRunSummary>? baselines = null)
     {
         var plot = new Plot();
         int seeds = 0;
@@ -38,11 +39,41 @@ internal static class ResultsPlots
                 h.LegendText = $"true θ, {mode}";
             }
         }
+        AddBaselines(plot, environment, baselines ?? []);
         plot.Title($"{environment}: evaluation cost over {seeds} seeds");
         plot.XLabel("iteration");
         plot.YLabel("episode cost (fixed evaluation episodes, u = u*)");
         plot.ShowLegend(Alignment.UpperRight);
         plot.SavePng(path, 900, 540);
+    }
+
+    /// <summary>The RL-MPC methods' curves as bands like DiffOP's; the fits (imitation, system identification) as dotted levels.</summary>
+    private static void AddBaselines(Plot plot, string environment, IReadOnlyList<BaselineRunSummary> baselines)
+    {
+        var colors = new Dictionary<string, Color> { ["rlmpc-td"] = Colors.C2, ["rlmpc-dpg"] = Colors.C3, ["imitation"] = Colors.C4, ["sysid"] = Colors.C5 };
+        foreach (var group in baselines.Where(b => b.Environment == environment).GroupBy(b => b.Algorithm))
+        {
+            var color = colors.GetValueOrDefault(group.Key, Colors.Gray);
+            string name = ResultsReport.MethodName(group.Key);
+            var band = CurveStatistics.Band([.. group.Select(b => b.Evaluation)]);
+            if (band.Count > 0)
+            {
+                double[] xs = [.. band.Select(b => (double)b.Iteration)];
+                var fill = plot.Add.FillY(xs, [.. band.Select(b => b.Low)], [.. band.Select(b => b.High)]);
+                fill.FillColor = color.WithAlpha(0.15);
+                fill.LineColor = Colors.Transparent;
+                var line = plot.Add.Scatter(xs, [.. band.Select(b => b.Mean)]);
+                line.Color = color;
+                line.MarkerSize = 0;
+                line.LineWidth = 1.5f;
+                line.LegendText = $"{name}, {group.First().Mode}";
+                continue;
+            }
+            var finals = group.Select(b => b.FinalCost).Where(double.IsFinite).ToArray();
+            if (finals.Length == 0) continue;
+            var level = plot.Add.HorizontalLine(finals.Average(), 1.5f, color, LinePattern.Dotted);
+            level.LegendText = $"{name}, {group.First().Mode} (final θ, mean)";
+        }
     }
 
     /// <summary>Backward time (dense, structured Jacobian, structured VJP) and forward time against H on log-log axes.</summary>

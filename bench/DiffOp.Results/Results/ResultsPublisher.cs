@@ -8,7 +8,7 @@ internal static class ResultsPublisher
     {
         Directory.CreateDirectory(Path.Combine(folder, "results"));
         foreach (var recipe in data.Plan.Recipes)
-            ResultsPlots.LearningCurves(Path.Combine(folder, ResultsReport.CurveImage(recipe.Environment)), recipe.Environment, data.Runs, data.TrueThetaEvaluationCost);
+            ResultsPlots.LearningCurves(Path.Combine(folder, ResultsReport.CurveImage(recipe.Environment)), recipe.Environment, data.Runs, data.TrueThetaEvaluationCost, data.Baselines);
         ResultsPlots.BackwardScaling(Path.Combine(folder, ResultsReport.ScalingImage), data.Benchmarks);
         string path = Path.Combine(folder, "RESULTS.md");
         string temporary = path + ".tmp";

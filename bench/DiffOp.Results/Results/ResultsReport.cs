@@ -198,10 +198,45 @@ internal static class ResultsReport
         md.AppendLine();
         md.AppendLine("Cost: mean over seeds [20th, 80th percentile]. The paper's Figure 2 shows curves only (no table), for cartpole, robot arm and quadrotor; the rocket (the paper's fourth PDP task) is added here with the quadrotor's budget.");
         md.AppendLine();
+        Baselines(md, data);
         foreach (var recipe in data.Plan.Recipes)
             md.AppendLine($"![{recipe.Environment} learning curves]({CurveImage(recipe.Environment)})");
         md.AppendLine();
     }
+
+    /// <summary>Names of the baselines as the report writes them.</summary>
+    public static string MethodName(string algorithm) => algorithm switch
+    {
+        "rlmpc-td" => "RLMPC-TD (MPC-based Q-learning)",
+        "rlmpc-dpg" => "RLMPC-DPG (deterministic policy gradient)",
+        "imitation" => "imitation (PDP offline)",
+        "sysid" => "system identification",
+        _ => algorithm,
+    };
+
+    private static void Baselines(StringBuilder md, ResultsData data)
+    {
+        if (data.Baselines.Count == 0) return;
+        md.AppendLine("### The baselines on the control tasks");
+        md.AppendLine();
+        md.AppendLine($"Every method with DiffOP's budget and seeds (docs/baselines.md): RLMPC-TD and RLMPC-DPG train the Step-mode MPC for K × N episodes " +
+                      $"(α per task from a short sweep: {string.Join("; ", data.Plan.TaskRlmpcLearningRates.Select(kv => $"{kv.Key} TD {Invariant(kv.Value.Td)}, DPG {Invariant(kv.Value.Dpg)}"))}), " +
+                      $"system identification fits the dynamics parameters to the transitions of K × N exploring episodes and plans open-loop (Traj), " +
+                      $"imitation fits θ to {data.Plan.TaskImitationDemonstrations} plans of the true-θ OCP (PDP's offline setting) and plans open-loop. " +
+                      "Each final θ is evaluated on the same fixed episodes as the curves above; the RL-MPC learning curves are in the pictures.");
+        md.AppendLine();
+        md.AppendLine("| environment | method | mode | evaluation cost of the final θ | seeds | training wall time per run (mean) |");
+        md.AppendLine("| --- | --- | --- | --- | --- | --- |");
+        foreach (var group in data.Baselines.GroupBy(b => (b.Environment, b.Algorithm)))
+        {
+            var band = CurveStatistics.Band([.. group.Select(b => (IReadOnlyList<(int, double)>)[(1, b.FinalCost)])]);
+            string cost = band.Count > 0 ? BandText(band[0]) : "— (no run evaluated)";
+            md.AppendLine($"| {group.Key.Environment} | {MethodName(group.Key.Algorithm)} | {group.First().Mode} | {cost} | {group.Count()} | {Duration(group.Average(b => b.WallSeconds))} |");
+        }
+        md.AppendLine();
+    }
+
+    private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static void Voltage(StringBuilder md, ResultsData data)
     {

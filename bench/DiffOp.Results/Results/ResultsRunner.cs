@@ -33,9 +33,10 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
             ? Stage("rollout executors", () => ExecutorThroughput.Measure(plan.ExecutorIterations, work, progress))
             : [];
         var runs = Stage("training runs", RunTrainings);
+        var baselines = plan.TaskBaselines ? Stage("baselines on the control tasks", RunTaskBaselines) : [];
         var reference = Stage("true-θ reference costs", TrueThetaCosts);
         var table = Stage("voltage evaluation", VoltageTable);
-        return new ResultsData(plan, machine, bench, runs, reference, table, _stages) { ReusedRuns = _reused, Executors = executors };
+        return new ResultsData(plan, machine, bench, runs, reference, table, _stages) { ReusedRuns = _reused, Executors = executors, Baselines = baselines };
     }
 
     private T Stage<T>(string name, Func<T> body)
@@ -103,6 +104,14 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
             summaries.Add(Summarize(recipe.Environment, mode, seed, label, dir));
         }
         return summaries;
+    }
+
+    private IReadOnlyList<BaselineRunSummary> RunTaskBaselines()
+    {
+        var baselines = new TaskBaselines(plan, work, workers, progress);
+        var runs = baselines.Run();
+        _reused += baselines.Reused;
+        return runs;
     }
 
     private static int CompletedIterations(string dir)
