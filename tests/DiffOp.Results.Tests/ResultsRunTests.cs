@@ -38,6 +38,8 @@ public class ResultsRunTests
         Assert.That(sgf.Transient.Single(), Is.LessThan(0), "the baseline lowers the voltage cost on the 2 scenarios");
         Assert.That(data.VoltageTable.Single(r => r.Policy == "DiffOP Traj").Transient.Single(), Is.Negative.And.GreaterThan(-10));
         Assert.That(data.VoltageTable.Single(r => r.Policy.StartsWith("system identification")).Transient.Single(), Is.Negative, "the identified model's policy acts");
+        var ceiling = data.VoltageTable.Single(r => r.Policy.StartsWith("best θ of this policy class"));
+        Assert.That(ceiling.Transient.Single(), Is.LessThan(sgf.Transient.Single()), "the class's best θ beats the baseline on these scenarios too");
         Assert.That(data.VoltageTable.Single(r => r.Policy.StartsWith("imitation of SGF (3 demonstrations")).PaperTransient, Is.EqualTo(-5.86));
         Assert.That(data.VoltageTable.Single(r => r.Policy.StartsWith("RLMPC-DPG")).Transient.Single(), Is.Negative.And.GreaterThan(-10));
         Assert.That(data.VoltageTable.Single(r => r.Policy.StartsWith("RLMPC-TD")).PaperTransient, Is.EqualTo(-4.62));

@@ -205,6 +205,7 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
             jobs.Add(($"step-seed{seed}", ["evaluate", RunDirectory("voltage", PolicyMode.Step, seed, "tuned"), "--scenarios", Invariant(scenarios), "--json", "--skip-initial"]));
         if (plan.PaperSettingsRun)
             jobs.Add(("traj-paper-seed0", ["evaluate", RunDirectory("voltage", PolicyMode.Traj, 0, "paper"), "--scenarios", Invariant(scenarios), "--json", "--skip-initial"]));
+        jobs.Add(("ceiling", ["evaluate", CeilingRun(), "--scenarios", Invariant(scenarios), "--json", "--skip-initial"]));
         jobs.Add(("sgf", ["evaluate-baseline", "voltage", "--controller", "sgf", "--scenarios", Invariant(scenarios), "--json"]));
         jobs.Add(("sysid", ["evaluate", sysidDir, "--scenarios", Invariant(scenarios), "--json", "--skip-initial"]));
         jobs.Add(("imitation", ["evaluate", imitationDir, "--scenarios", Invariant(scenarios), "--json", "--skip-initial"]));
@@ -231,6 +232,8 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
         };
         if (plan.PaperSettingsRun)
             rows.Add(new("DiffOP Traj with the paper's settings (σ = 1, β = 0.01, SGD η = 0.1)", [Get("traj-paper-seed0", "transient_cost")], [Get("traj-paper-seed0", "steady_state_cost")], null, null));
+        rows.Add(new("best θ of this policy class found by direct search (a reference, not a method: CMA-ES on scenarios 0..99, docs/training.md), Traj",
+            [Get("ceiling", "transient_cost")], [Get("ceiling", "steady_state_cost")], null, null));
         rows.Add(new("safe gradient flow (SGF) baseline", [Get("sgf", "transient_cost")], [Get("sgf", "steady_state_cost")], null, null));
         rows.Add(new("system identification (A fitted to the transitions, C_v = I), Traj", [Get("sysid", "transient_cost")], [Get("sysid", "steady_state_cost")], null, null));
         rows.Add(new($"imitation of SGF ({plan.ImitationDemonstrations} demonstrations; the paper's PDP imitated TASRL), Traj",
@@ -238,6 +241,30 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
         rows.Add(new($"RLMPC-DPG (α = {Invariant(plan.RlmpcLearningRates.Dpg)}), Step", [Get("rlmpc-dpg", "transient_cost")], [Get("rlmpc-dpg", "steady_state_cost")], -6.11, -0.10));
         rows.Add(new($"RLMPC-TD (α = {Invariant(plan.RlmpcLearningRates.Td)}), Step", [Get("rlmpc-td", "transient_cost")], [Get("rlmpc-td", "steady_state_cost")], -4.62, -0.07));
         return rows;
+    }
+
+    /// <summary>
+    /// The best θ of the voltage policy class that a derivative-free search found (CMA-ES over log₁₀ C_v and A on the
+    /// deterministic Traj policy's transient cost, scenarios 0..99; docs/training.md), rounded to two significant digits:
+    /// diag C_v, then A row-major.
+    /// </summary>
+    internal static readonly double[] VoltageCeilingTheta = [3.6e7, 7.0e3, 3.9e3, 0.077, 0.038, 0.016, 0.010, 0.103, 0.047, 0.009, 0.046, 0.117];
+
+    /// <summary>A run folder holding <see cref="VoltageCeilingTheta"/> with the settings of the first voltage Traj run, for <c>diffop evaluate</c>.</summary>
+    private string CeilingRun()
+    {
+        string dir = Path.Combine(work, "runs", "voltage-ceiling");
+        Directory.CreateDirectory(dir);
+        var config = RunConfig.Load(Path.Combine(RunDirectory("voltage", PolicyMode.Traj, 0, "tuned"), "config.json"));
+        config.Save(Path.Combine(dir, "config.json"));
+        var blocks = new TrainingSetup(config).Ocp.Parameters;
+        new TrainingCheckpoint
+        {
+            Iteration = 0, Seed = config.Seed,
+            Theta = blocks.ToDictionary(b => b.Name, b => VoltageCeilingTheta.AsSpan(b.Offset, b.Length).ToArray()),
+            OptimizerFirstMoment = new double[VoltageCeilingTheta.Length], OptimizerSecondMoment = new double[VoltageCeilingTheta.Length], OptimizerSteps = 0,
+        }.Save(Path.Combine(dir, "params.json"));
+        return dir;
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
