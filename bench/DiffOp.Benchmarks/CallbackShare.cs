@@ -48,7 +48,7 @@ public static class CallbackShare
         var (nlp, setData) = CreateTranscription(ocp);
         setData(ocp.InitialParameters(), ocp.DefaultContext(), VoltageOcp.InitialState);
         var timed = new TimedNlpProblem(nlp);
-        var options = new OcpSolverOptions().Ipopt with { Extra = extraOptions };
+        var options = new IpoptOptions { Extra = extraOptions };
         var ipopt = new IpoptSolver(options);
         var x0 = new double[ocp.Layout.VariableCount];
         VoltageOcp.InitialState.CopyTo(x0, 0);

@@ -1,5 +1,4 @@
 using DiffOp.Control.Nlp;
-using DiffOp.Interop.Ipopt;
 
 namespace DiffOp.Control.Qp;
 
@@ -371,16 +370,16 @@ internal sealed class StructuredQpSolver
             QpOutcome.EvaluationError => NlpStatus.EvaluationError,
             _ => NlpStatus.NumericalFailure,
         };
-        var raw = outcome switch
+        string solverStatus = outcome switch   // Ipopt's names for the same outcomes (constants: no formatting per solve)
         {
-            QpOutcome.Solved => ApplicationReturnStatus.Solve_Succeeded,
-            QpOutcome.LimitReached => ApplicationReturnStatus.Maximum_Iterations_Exceeded,
-            QpOutcome.EvaluationError => ApplicationReturnStatus.Invalid_Number_Detected,
-            _ => ApplicationReturnStatus.Error_In_Step_Computation,
+            QpOutcome.Solved => "Solve_Succeeded",
+            QpOutcome.LimitReached => "Maximum_Iterations_Exceeded",
+            QpOutcome.EvaluationError => "Invalid_Number_Detected",
+            _ => "Error_In_Step_Computation",
         };
         return new NlpSolution
         {
-            Status = status, RawStatus = raw, X = (double[])_zeta.Clone(), Objective = objective, Constraints = constraints,
+            Status = status, SolverName = nameof(Ocp.OcpSolveMethod.StructuredQp), SolverStatus = solverStatus, X = (double[])_zeta.Clone(), Objective = objective, Constraints = constraints,
             ConstraintMultipliers = multipliers, LowerBoundMultipliers = lower, UpperBoundMultipliers = upper,
             Iterations = Iterations, SolveTime = elapsed,
         };

@@ -36,7 +36,7 @@ public static class GradientCheck
         double relativeStep = 1e-5, double solveTolerance = 1e-11)
     {
         ArgumentNullException.ThrowIfNull(ocp);
-        var solver = new OcpSolver(ocp, new OcpSolverOptions { Ipopt = new IpoptOptions { Tolerance = solveTolerance } });
+        var solver = new OcpSolver(ocp, new OcpSolverOptions { Tolerance = solveTolerance });
         var baseSolution = solver.Solve(theta, initialState, context).EnsureSuccess();
         var structured = new StructuredSensitivity(ocp).Jacobian(baseSolution);
         int rows = ocp.Layout.VariableCount, columns = structured.ColumnCount, d = ocp.ParameterCount;

@@ -17,7 +17,7 @@ public class StructuredQpTests
     [SetUp]
     public void RequireIpopt() => NativeGuard.RequireIpopt();
 
-    private static readonly OcpSolverOptions IpoptOnly = new() { StructuredQp = false, Ipopt = new IpoptOptions { Tolerance = 1e-11 } };
+    private static readonly OcpSolverOptions IpoptOnly = new() { StructuredQp = false, Tolerance = 1e-11 };
 
     /// <summary>The structured solver at the oracle's tolerance: an interior point leaves active slacks near μ/multiplier.</summary>
     private static readonly OcpSolverOptions Tight = new() { StructuredQpTolerance = 1e-11 };
@@ -126,9 +126,11 @@ public class StructuredQpTests
     public void KktResidual_SeesAnUnfinishedSolve()
     {
         var ocp = LqrSamples.BoxLqr(8);
-        using var unfinished = new OcpSolver(ocp, new OcpSolverOptions { StructuredQp = false, Ipopt = new IpoptOptions { MaxIterations = 2 } });
+        using var unfinished = new OcpSolver(ocp, new OcpSolverOptions { StructuredQp = false, MaxIterations = 2 });
         var s = unfinished.Solve(LqrSamples.InitialState);
         Assert.That(s.IsSuccess, Is.False);
+        Assert.That((s.Status, s.Nlp.SolverName, s.SolverStatus), Is.EqualTo((NlpStatus.LimitReached, "Ipopt", "Maximum_Iterations_Exceeded")),
+            "OcpSolverOptions.MaxIterations reaches Ipopt");
         var r = s.KktResidual();
         Assert.That(Math.Max(r.Stationarity, r.Equality), Is.GreaterThan(1e-4), r.ToString());
     }
@@ -167,7 +169,7 @@ public class StructuredQpTests
         b.SetControlBounds([-0.1], [0.1]);
         b.SetStateBounds([2.0], [3.0]);   // from x₀ = 0 with |u| ≤ 0.1, x₁ ≥ 2 cannot hold
         var ocp = b.Build();
-        using var solver = new OcpSolver(ocp, new OcpSolverOptions { Ipopt = new IpoptOptions { MaxIterations = 200 } });
+        using var solver = new OcpSolver(ocp, new OcpSolverOptions { MaxIterations = 200 });
         var solution = solver.Solve([0.0]);
         Assert.That(solver.StructuredQpFallbacks, Is.EqualTo(1));
         Assert.That(solution.IsSuccess, Is.False);

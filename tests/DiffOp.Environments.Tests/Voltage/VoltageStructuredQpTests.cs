@@ -31,7 +31,8 @@ public class VoltageStructuredQpTests
             {
                 StructuredQp = false,
                 // Ipopt relaxes every bound by 1e-8 (bound_relax_factor); switched off, both solve the same problem.
-                Ipopt = new IpoptOptions { Tolerance = 1e-11, Extra = new Dictionary<string, object> { ["bound_relax_factor"] = 0.0 } },
+                Tolerance = 1e-11,
+                Ipopt = new IpoptOptions { Extra = new Dictionary<string, object> { ["bound_relax_factor"] = 0.0 } },
             });
             Assert.That(structured.UsesStructuredQp, Is.True);
             for (int scenario = 0; scenario < 12; scenario++)
