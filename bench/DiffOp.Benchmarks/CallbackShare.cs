@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using DiffOp.Control.Nlp;
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 
 namespace DiffOp.Benchmarks;
 
@@ -156,7 +156,7 @@ public static class CallbackShare
 
     private static (INlpProblem Nlp, SetDataDelegate SetData) CreateTranscription(Ocp ocp)
     {
-        var type = typeof(Ocp).Assembly.GetType("DiffOp.Control.Ocp.OcpNlp", throwOnError: true)!;
+        var type = typeof(Ocp).Assembly.GetType("DiffOp.Control.OptimalControl.OcpNlp", throwOnError: true)!;
         var nlp = (INlpProblem)Activator.CreateInstance(type, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, null, [ocp], null)!;
         var method = type.GetMethod("SetData", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)!;
         return (nlp, method.CreateDelegate<SetDataDelegate>(nlp));

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using DiffOp.Control.Nlp;
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Control.Sensitivity;
 
 namespace DiffOp.Cli.Commands;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using DiffOp.Control.Nlp;
 using DiffOp.Control.Nlp.Samples;
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Interop.Ipopt;
 
 namespace DiffOp.Cli.Commands;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using DiffOp.Control.Nlp;
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 
 namespace DiffOp.Cli.Commands;
 

@@ -3,7 +3,7 @@ namespace DiffOp.Control.Nlp;
 /// <summary>
 /// A solver of <see cref="INlpProblem"/>s: the seam between the OCP layer and a numerical backend. Ipopt
 /// (<see cref="IpoptSolver"/>) is the built-in implementation; another backend plugs into an
-/// <see cref="Ocp.OcpSolver"/> through <see cref="Ocp.OcpSolverOptions.NlpSolver"/>.
+/// <see cref="OptimalControl.OcpSolver"/> through <see cref="OptimalControl.OcpSolverOptions.NlpSolver"/>.
 /// </summary>
 /// <remarks>
 /// Contract: a failed solve is a status in the returned <see cref="NlpSolution"/> (<see cref="NlpSolution.Status"/>,

@@ -1,6 +1,6 @@
 using DiffOp.Control.Nlp;
 
-namespace DiffOp.Control.Ocp;
+namespace DiffOp.Control.OptimalControl;
 
 /// <summary>
 /// The solution of an <see cref="Ocp"/> at given θ, p and x_init: the trajectory ζ*, the multipliers in the

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using DiffOp.Control.Nlp;
 using DiffOp.Control.Qp;
 
-namespace DiffOp.Control.Ocp;
+namespace DiffOp.Control.OptimalControl;
 
 /// <summary>
 /// Solves an <see cref="Ocp"/> for given θ, x_init and context p: with the structured interior-point QP solver when

@@ -1,6 +1,6 @@
 using DiffOp.Control.Nlp;
 
-namespace DiffOp.Control.Ocp;
+namespace DiffOp.Control.OptimalControl;
 
 /// <summary>
 /// Settings of an <see cref="OcpSolver"/>. The backend-neutral ones (<see cref="Tolerance"/>, <see cref="MaxIterations"/>,

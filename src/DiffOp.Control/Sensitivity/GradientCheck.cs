@@ -1,5 +1,5 @@
 using DiffOp.Control.Nlp;
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 
 namespace DiffOp.Control.Sensitivity;
 
@@ -32,7 +32,7 @@ public static class GradientCheck
     public const int MaxDenseVariables = 2000;
 
     /// <summary>Runs the check at (θ, x_init, p).</summary>
-    public static GradientCheckReport Run(Ocp.Ocp ocp, double[] theta, double[] initialState, double[] context,
+    public static GradientCheckReport Run(Ocp ocp, double[] theta, double[] initialState, double[] context,
         double relativeStep = 1e-5, double solveTolerance = 1e-11)
     {
         ArgumentNullException.ThrowIfNull(ocp);

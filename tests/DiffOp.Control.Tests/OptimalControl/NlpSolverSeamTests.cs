@@ -1,10 +1,10 @@
 using DiffOp.Control.Nlp;
-using DiffOp.Control.Ocp;
-using DiffOp.Control.Ocp.Samples;
+using DiffOp.Control.OptimalControl;
+using DiffOp.Control.OptimalControl.Samples;
 using DiffOp.Control.Sensitivity;
 using MathNet.Numerics.LinearAlgebra;
 
-namespace DiffOp.Control.Tests.Ocp;
+namespace DiffOp.Control.Tests.OptimalControl;
 
 /// <summary>
 /// The OCP layer through <see cref="INlpSolver"/> with a backend that is not Ipopt (no native code involved): the seam is

@@ -1,11 +1,11 @@
 using DiffOp.Control.Nlp;
-using DiffOp.Control.Ocp;
-using DiffOp.Control.Ocp.Samples;
+using DiffOp.Control.OptimalControl;
+using DiffOp.Control.OptimalControl.Samples;
 using DiffOp.Control.Tests.Nlp;
 using DiffOp.Symbolic;
 using MathNet.Numerics.LinearAlgebra;
 
-namespace DiffOp.Control.Tests.Ocp;
+namespace DiffOp.Control.Tests.OptimalControl;
 
 [Category("Native")]
 public class OcpSolverTests

@@ -1,14 +1,14 @@
 using DiffOp.Control.Nlp;
-using DiffOp.Control.Ocp;
-using DiffOp.Control.Ocp.Samples;
+using DiffOp.Control.OptimalControl;
+using DiffOp.Control.OptimalControl.Samples;
 using DiffOp.Symbolic;
 
-namespace DiffOp.Control.Tests.Ocp;
+namespace DiffOp.Control.Tests.OptimalControl;
 
 /// <summary>QP detection and the QP settings of <see cref="OcpSolver"/> (Mehrotra, constant derivatives, general retry).</summary>
 public class QuadraticProgramTests
 {
-    private static DiffOp.Control.Ocp.Ocp Scalar(Func<Sx, Sx, Sx> stageCost, Func<Sx, Sx, Sx>? next = null, Func<Sx, Sx, Sx>? path = null)
+    private static Ocp Scalar(Func<Sx, Sx, Sx> stageCost, Func<Sx, Sx, Sx>? next = null, Func<Sx, Sx, Sx>? path = null)
     {
         var b = new OcpBuilder("scalar", 1, 1, 3);
         var x = b.State[0];

@@ -1,10 +1,10 @@
 using DiffOp.Control.Nlp;
-using DiffOp.Control.Ocp;
-using DiffOp.Control.Ocp.Samples;
+using DiffOp.Control.OptimalControl;
+using DiffOp.Control.OptimalControl.Samples;
 using DiffOp.Control.Tests.Nlp;
 using DiffOp.Symbolic;
 
-namespace DiffOp.Control.Tests.Ocp;
+namespace DiffOp.Control.Tests.OptimalControl;
 
 /// <summary>
 /// The structured interior-point QP solver against Ipopt (the oracle, solved to tol 1e-11): same trajectory, multipliers in
@@ -23,7 +23,7 @@ public class StructuredQpTests
     private static readonly OcpSolverOptions Tight = new() { StructuredQpTolerance = 1e-11 };
 
     /// <summary>n = 2, m = 1 double integrator with learnable weights, a path row u − x₁ ≤ 0.6, a terminal row x₀ + x₁ ≤ 0.2 and state bounds.</summary>
-    private static DiffOp.Control.Ocp.Ocp Constrained(int horizon)
+    private static Ocp Constrained(int horizon)
     {
         var b = new OcpBuilder("constrained", 2, 1, horizon);
         var w = b.AddParameter("w", [1.0, 0.5, 0.2]);

@@ -1,8 +1,8 @@
-using DiffOp.Control.Ocp;
-using DiffOp.Control.Ocp.Samples;
+using DiffOp.Control.OptimalControl;
+using DiffOp.Control.OptimalControl.Samples;
 using DiffOp.Control.Sensitivity;
 using DiffOp.Control.Tests.Nlp;
-using DiffOp.Control.Tests.Ocp;
+using DiffOp.Control.Tests.OptimalControl;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace DiffOp.Control.Tests.Sensitivity;
@@ -13,7 +13,7 @@ public class SensitivityTests
     [SetUp]
     public void RequireIpopt() => NativeGuard.RequireIpopt();
 
-    private static OcpSolution SolveTight(DiffOp.Control.Ocp.Ocp ocp, double[] theta, double[] x0) =>
+    private static OcpSolution SolveTight(Ocp ocp, double[] theta, double[] x0) =>
         new OcpSolver(ocp, new OcpSolverOptions { Tolerance = 1e-11 })
             .Solve(theta, x0, ocp.DefaultContext()).EnsureSuccess();
 
@@ -182,7 +182,7 @@ public class SensitivityTests
         // switch the relaxation off so that both solves land on the same exact point.
         var options = new OcpSolverOptions { Tolerance = 1e-11, Ipopt = new DiffOp.Control.Nlp.IpoptOptions
             { Extra = new Dictionary<string, object> { ["bound_relax_factor"] = 0.0 } } };
-        OcpSolution Solve(DiffOp.Control.Ocp.Ocp o) => new OcpSolver(o, options).Solve(o.InitialParameters(), [0.0], o.DefaultContext()).EnsureSuccess();
+        OcpSolution Solve(Ocp o) => new OcpSolver(o, options).Solve(o.InitialParameters(), [0.0], o.DefaultContext()).EnsureSuccess();
         var js = new StructuredSensitivity(reference).Jacobian(Solve(reference));
         var jv = new StructuredSensitivity(variant).Jacobian(Solve(variant));
         for (int row = 0; row < reference.Layout.VariableCount; row++)
