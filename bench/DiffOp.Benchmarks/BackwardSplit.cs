@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Control.Sensitivity;
 
 namespace DiffOp.Benchmarks;

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using DiffOp.Control.Nlp;
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 
 namespace DiffOp.Benchmarks;
 
@@ -48,7 +48,7 @@ public static class CallbackShare
         var (nlp, setData) = CreateTranscription(ocp);
         setData(ocp.InitialParameters(), ocp.DefaultContext(), VoltageOcp.InitialState);
         var timed = new TimedNlpProblem(nlp);
-        var options = new OcpSolverOptions().Ipopt with { Extra = extraOptions };
+        var options = new IpoptOptions { Extra = extraOptions };
         var ipopt = new IpoptSolver(options);
         var x0 = new double[ocp.Layout.VariableCount];
         VoltageOcp.InitialState.CopyTo(x0, 0);
@@ -156,7 +156,7 @@ public static class CallbackShare
 
     private static (INlpProblem Nlp, SetDataDelegate SetData) CreateTranscription(Ocp ocp)
     {
-        var type = typeof(Ocp).Assembly.GetType("DiffOp.Control.Ocp.OcpNlp", throwOnError: true)!;
+        var type = typeof(Ocp).Assembly.GetType("DiffOp.Control.OptimalControl.OcpNlp", throwOnError: true)!;
         var nlp = (INlpProblem)Activator.CreateInstance(type, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, null, [ocp], null)!;
         var method = type.GetMethod("SetData", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)!;
         return (nlp, method.CreateDelegate<SetDataDelegate>(nlp));

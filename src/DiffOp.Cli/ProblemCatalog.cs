@@ -1,5 +1,5 @@
-using DiffOp.Control.Ocp;
-using DiffOp.Control.Ocp.Samples;
+using DiffOp.Control.OptimalControl;
+using DiffOp.Control.OptimalControl.Samples;
 using DiffOp.Environments.Common;
 
 namespace DiffOp.Cli;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DiffOp.Control.Nlp;
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Interop.Ipopt;
 
 namespace DiffOp.Cli.Tests;
@@ -130,7 +130,7 @@ public class KktExportCheckerTests
         Assert.That(root.GetProperty("active_set").GetArrayLength(), Is.GreaterThan(0));
 
         var c = ProblemCatalog.Create(new ProblemRequest("cartpole", null, ["u_max=1"], ThetaChoice.True, null));
-        using var solver = new OcpSolver(c.Ocp, new OcpSolverOptions { Ipopt = new IpoptOptions { Tolerance = tol } });
+        using var solver = new OcpSolver(c.Ocp, new OcpSolverOptions { Tolerance = tol });
         int activeCount = root.GetProperty("active_set").GetArrayLength();
         double[] Solve(double[] theta, double[] x0)
         {

@@ -53,7 +53,7 @@ public class SolveCommandTests
         Assert.That(root.GetProperty("controls").GetArrayLength(), Is.EqualTo(horizon));
         Assert.That(root.GetProperty("states")[0].GetArrayLength(), Is.EqualTo(3));
         Assert.That(root.GetProperty("controls")[0].GetArrayLength(), Is.EqualTo(2));
-        Assert.That(root.GetProperty("states")[0][0].GetDouble(), Is.EqualTo(DiffOp.Control.Ocp.Samples.LqrSamples.InitialState[0]));
+        Assert.That(root.GetProperty("states")[0][0].GetDouble(), Is.EqualTo(DiffOp.Control.OptimalControl.Samples.LqrSamples.InitialState[0]));
         if (problem == "boxlqr")
         {
             foreach (var u in root.GetProperty("controls").EnumerateArray())

@@ -38,7 +38,7 @@ public class FallbackControlTests
     /// <summary>Model x' = x + u, 0.05 ≤ u ≤ 0.1 (so the fallback, the control nearest 0, is 0.05), x_H ≤ 0.4 after H = 3 steps.</summary>
     private static OptimizationPolicy Policy()
     {
-        var builder = new Control.Ocp.OcpBuilder("reach", 1, 1, 3);
+        var builder = new Control.OptimalControl.OcpBuilder("reach", 1, 1, 3);
         var th = builder.AddParameter("theta", [1.0]);
         builder.SetDynamics(new SxVector(builder.State[0] + builder.Control[0]));
         builder.SetStageCost(0.5 * th[0] * Sx.Sqr(builder.Control[0]) + 0.5 * Sx.Sqr(builder.State[0]));
@@ -73,7 +73,7 @@ public class FallbackControlTests
         if (!DiffOp.Interop.Ipopt.IpoptLibrary.IsAvailable()) Assert.Ignore("Ipopt is not installed here.");
         // x_H ≤ −5 with |u| ≤ 0.1 and H = 2: infeasible from the start, so there is nothing to learn from the episode.
         var environment = new DriftEnvironment(3);
-        var builder = new Control.Ocp.OcpBuilder("never", 1, 1, 2);
+        var builder = new Control.OptimalControl.OcpBuilder("never", 1, 1, 2);
         builder.AddParameter("theta", [1.0]);
         builder.SetDynamics(new SxVector(builder.State[0] + builder.Control[0]));
         builder.SetStageCost(0.5 * Sx.Sqr(builder.Control[0]));
@@ -88,7 +88,7 @@ public class FallbackControlTests
     [Test]
     public void FallbackControl_IsTheControlNearestZeroWithinTheBounds()
     {
-        var builder = new Control.Ocp.OcpBuilder("bounds", 1, 3, 2);
+        var builder = new Control.OptimalControl.OcpBuilder("bounds", 1, 3, 2);
         builder.AddParameter("theta", [1.0]);
         builder.SetDynamics(new SxVector(builder.State[0] + builder.Control[0]));
         builder.SetStageCost(Sx.Sqr(builder.Control[0]) + Sx.Sqr(builder.Control[1]) + Sx.Sqr(builder.Control[2]));

@@ -1,4 +1,4 @@
-using DiffOp.Control.Ocp.Samples;
+using DiffOp.Control.OptimalControl.Samples;
 using DiffOp.Learning.Exploration;
 using DiffOp.Learning.Gradients;
 using DiffOp.Learning.Optimizers;
@@ -107,7 +107,7 @@ public class LqrTrainingTests
     {
         if (!DiffOp.Interop.Ipopt.IpoptLibrary.IsAvailable()) Assert.Ignore("Ipopt is not installed here.");
         // x' = x + u with |u| ≤ 0.1 must end at x_H ≤ −0.5 after 3 steps: infeasible from any start above −0.2.
-        var builder = new Control.Ocp.OcpBuilder("reach", 1, 1, 3);
+        var builder = new Control.OptimalControl.OcpBuilder("reach", 1, 1, 3);
         var th = builder.AddParameter("theta", [1.0, 0.0]);
         builder.SetDynamics(new SxVector(builder.State[0] + builder.Control[0]));
         builder.SetStageCost(0.5 * th[0] * Sx.Sqr(builder.Control[0]) + 0.5 * Sx.Sqr(builder.State[0] - th[1]));

@@ -1,6 +1,6 @@
 using DiffOp.Control.Nlp;
-using DiffOp.Control.Ocp;
-using DiffOp.Control.Ocp.Samples;
+using DiffOp.Control.OptimalControl;
+using DiffOp.Control.OptimalControl.Samples;
 using DiffOp.Control.Sensitivity;
 using DiffOp.Learning.Algorithms;
 using DiffOp.Symbolic;
@@ -17,7 +17,7 @@ public class MpcQFunctionTests
         if (!DiffOp.Interop.Ipopt.IpoptLibrary.IsAvailable()) Assert.Ignore("Ipopt is not installed here.");
     }
 
-    private static readonly OcpSolverOptions Tight = new() { Ipopt = new IpoptOptions { Tolerance = 1e-12 }, StructuredQpTolerance = 1e-13 };
+    private static readonly OcpSolverOptions Tight = new() { Tolerance = 1e-12, StructuredQpTolerance = 1e-13 };
 
     /// <summary>P1: H = 1, J = ½q x₀² + ½r u₀² + ½p x₁², x₁ = F x₀ + G u₀, θ = (q, r, p, F, G) = (1, 0.5, 2, 1.2, 0.7).</summary>
     private static Ocp P1()

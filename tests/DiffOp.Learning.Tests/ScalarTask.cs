@@ -1,4 +1,4 @@
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Symbolic;
 
 namespace DiffOp.Learning.Tests;

@@ -1,4 +1,4 @@
-using DiffOp.Control.Ocp.Samples;
+using DiffOp.Control.OptimalControl.Samples;
 using DiffOp.Learning.Exploration;
 using DiffOp.Learning.Gradients;
 using DiffOp.Learning.Optimizers;
@@ -209,7 +209,7 @@ public class TrustRegionTests
         var wrong = ocp.InitialParameters();
         var block = ocp.Parameter("b");
         for (int i = 0; i < block.Length; i++) wrong[block.Offset + i] = -wrong[block.Offset + i];
-        var solverOptions = new Control.Ocp.OcpSolverOptions { Ipopt = new Control.Nlp.IpoptOptions { MaxIterations = 200 } };
+        var solverOptions = new Control.OptimalControl.OcpSolverOptions { MaxIterations = 200 };
         var worker = new RolloutWorker(new LqrEnvironment(), new OptimizationPolicy(ocp, PolicyMode.Traj, solverOptions), new TruncatedGaussianExploration(0.05, double.PositiveInfinity));
         double Evaluate(double[] theta) => worker.Run(theta, new RolloutRequest(10_000, false)).Cost;
         double initial = Evaluate(wrong), best = Evaluate(truth);

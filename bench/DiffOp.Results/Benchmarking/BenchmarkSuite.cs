@@ -1,5 +1,5 @@
 using DiffOp.Cli;
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Control.Sensitivity;
 using DiffOp.Environments.Common;
 using DiffOp.Learning.Policies;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using DiffOp.Control.Nlp;
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Control.Sensitivity;
 
 namespace DiffOp.Cli.Commands;
@@ -32,7 +32,7 @@ internal static class ExportKktCommand
         {
             var request = common.Read(parse);
             var c = ProblemCatalog.Create(request);
-            var options = new OcpSolverOptions { Ipopt = ToleranceOption.Apply(parse, tol, new IpoptOptions()) };
+            var options = ToleranceOption.Apply(parse, tol, new OcpSolverOptions());
             using var solver = new OcpSolver(c.Ocp, options);
             var solution = solver.Solve(c.Theta, c.InitialState, c.Context).EnsureSuccess();
             var blocks = new KktBlockAssembler(c.Ocp).Assemble(solution);

@@ -1,4 +1,4 @@
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Control.Sensitivity;
 
 namespace DiffOp.Cli.Commands;
@@ -25,7 +25,7 @@ internal static class KktExport
             horizon_override = request.Horizon,
             theta_source = sample ? "default" : request.Theta == ThetaChoice.True ? "true" : "init",
             x0_override = request.InitialState,
-            tolerance = options.Ipopt.Tolerance,
+            tolerance = options.Tolerance,
             structured_qp_tolerance = options.EffectiveStructuredQpTolerance,
             method = s.Method.ToString(),
             parameter_blocks = c.Ocp.Parameters.Select(p => new { name = p.Name, offset = p.Offset, length = p.Length }),

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Environments.Common;
 using DiffOp.Interop.Ipopt;
 using DiffOp.Learning;

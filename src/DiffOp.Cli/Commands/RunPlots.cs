@@ -81,7 +81,7 @@ internal static class RunPlots
     }
 
     /// <summary>One panel per parameter block, one line per entry of the block.</summary>
-    private static void DrawTheta(string path, string title, IReadOnlyList<DiffOp.Control.Ocp.ParameterBlock> blocks, IReadOnlyList<(int Iteration, double[] Theta)> rows)
+    private static void DrawTheta(string path, string title, IReadOnlyList<DiffOp.Control.OptimalControl.ParameterBlock> blocks, IReadOnlyList<(int Iteration, double[] Theta)> rows)
     {
         var multiplot = new Multiplot();
         multiplot.AddPlots(blocks.Count);

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Environments.Common;
 
 namespace DiffOp.Cli.Commands;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using DiffOp.Control.Nlp;
 using DiffOp.Control.Nlp.Samples;
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Interop.Ipopt;
 
 namespace DiffOp.Cli.Commands;
@@ -35,9 +35,10 @@ internal static class SolveCommand
             bool json = parse.GetValue(common.Json);
             var error = parse.InvocationConfiguration.Error;
             bool show = parse.GetResult(progress) is { Implicit: false } ? parse.GetValue(progress) : ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
-            var ipopt = ToleranceOption.Apply(parse, tol, new IpoptOptions { Progress = show ? Reporter(error) : null });
-            bool structured = parse.GetValue(solver) != "ipopt";
-            return request.Name == "hs071" ? SolveHs071(json, output, ipopt) : SolveOcp(ProblemCatalog.Create(request), json, output, ipopt, structured);
+            var ipopt = new IpoptOptions { Progress = show ? Reporter(error) : null };
+            if (request.Name == "hs071") return SolveHs071(json, output, ToleranceOption.Apply(parse, tol, ipopt));
+            var options = ToleranceOption.Apply(parse, tol, new OcpSolverOptions { Ipopt = ipopt, StructuredQp = parse.GetValue(solver) != "ipopt" });
+            return SolveOcp(ProblemCatalog.Create(request), json, output, options);
         }));
         return command;
     }
@@ -53,14 +54,14 @@ internal static class SolveCommand
         {
             JsonOutput.Write(output, new
             {
-                problem = "hs071", status = solution.RawStatus.ToString(), objective = solution.Objective, x = solution.X,
+                problem = "hs071", status = solution.SolverStatus, objective = solution.Objective, x = solution.X,
                 iterations = solution.Iterations, solve_ms = solution.SolveTime.TotalMilliseconds,
             });
         }
         else
         {
             output.WriteLine($"problem     hs071");
-            output.WriteLine($"status      {solution.RawStatus} ({solution.Status})");
+            output.WriteLine($"status      {solution.SolverStatus} ({solution.Status})");
             output.WriteLine($"objective   {solution.Objective:R}");
             output.WriteLine($"x           {Format(solution.X)}");
             output.WriteLine($"iterations  {solution.Iterations}");
@@ -69,11 +70,11 @@ internal static class SolveCommand
         return solution.IsSuccess ? DiffOpCli.Success : DiffOpCli.ComputationFailed;
     }
 
-    private static int SolveOcp(OcpCase problem, bool json, TextWriter output, IpoptOptions ipopt, bool structuredQp)
+    private static int SolveOcp(OcpCase problem, bool json, TextWriter output, OcpSolverOptions options)
     {
         var ocp = problem.Ocp;
         int horizon = ocp.Horizon;
-        using var solver = new OcpSolver(ocp, new OcpSolverOptions { Ipopt = ipopt, StructuredQp = structuredQp });
+        using var solver = new OcpSolver(ocp, options);
         var s = solver.Solve(problem.Theta, problem.InitialState, problem.Context);
         var states = Enumerable.Range(0, horizon + 1).Select(t => s.State(t).ToArray()).ToArray();
         var controls = Enumerable.Range(0, horizon).Select(t => s.Control(t).ToArray()).ToArray();

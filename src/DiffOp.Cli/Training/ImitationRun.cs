@@ -1,5 +1,5 @@
 using System.Text.Json;
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Environments.Common;
 using DiffOp.Environments.Voltage;
 using DiffOp.Learning.Algorithms;

@@ -1,4 +1,4 @@
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Environments.Common;
 using DiffOp.Learning;
 using DiffOp.Learning.Exploration;
@@ -34,7 +34,7 @@ internal sealed class TrainingSetup
     /// Policy solves during training give up after 200 Ipopt iterations (a converging solve here needs 5–30): a
     /// θ far from sensible makes some solves fail, and failing fast drops that rollout instead of stalling the run.
     /// </summary>
-    public static readonly OcpSolverOptions PolicySolverOptions = new() { Ipopt = new Control.Nlp.IpoptOptions { MaxIterations = 200 } };
+    public static readonly OcpSolverOptions PolicySolverOptions = new() { MaxIterations = 200 };
 
     public RolloutWorker CreateWorker()
     {

@@ -9,10 +9,13 @@ namespace DiffOp.Control.Nlp;
 public sealed record IpoptOptions
 {
     /// <summary>Convergence tolerance on the scaled KKT error (Ipopt <c>tol</c>). Default 1e-8.</summary>
-    public double Tolerance { get; init; } = 1e-8;
+    public double Tolerance { get; init; } = DefaultTolerance;
 
     /// <summary>Iteration limit (<c>max_iter</c>). Default 3000.</summary>
-    public int MaxIterations { get; init; } = 3000;
+    public int MaxIterations { get; init; } = DefaultMaxIterations;
+
+    internal const double DefaultTolerance = 1e-8;
+    internal const int DefaultMaxIterations = 3000;
 
     /// <summary>Console verbosity 0–12 (<c>print_level</c>). Default 0 (silent).</summary>
     public int PrintLevel { get; init; }

@@ -10,7 +10,7 @@ namespace DiffOp.Control.Nlp;
 /// saves creating Ipopt's application and option tables on every solve. Not thread-safe: one session per
 /// thread. Dispose it to free the native problem (a finalizer frees it otherwise).
 /// </summary>
-public sealed class IpoptSession : IDisposable
+public sealed class IpoptSession : INlpSession
 {
     private readonly IpoptSolver _solver;
     private readonly INlpProblem _problem;
@@ -75,7 +75,7 @@ public sealed class IpoptSession : IDisposable
 
         return new NlpSolution
         {
-            Status = NlpSolution.Classify(raw), RawStatus = raw, X = x, Objective = objective, Constraints = g,
+            Status = IpoptStatus.Classify(raw), SolverName = IpoptSolver.BackendName, SolverStatus = IpoptStatus.Name(raw), X = x, Objective = objective, Constraints = g,
             ConstraintMultipliers = lambda, LowerBoundMultipliers = zL, UpperBoundMultipliers = zU,
             Iterations = context.Iterations, SolveTime = stopwatch.Elapsed,
         };

@@ -3,7 +3,7 @@ using DiffOp.Interop.Ipopt;
 namespace DiffOp.Control.Nlp;
 
 /// <summary>
-/// Solves an <see cref="INlpProblem"/> with Ipopt. Stateless apart from its options, so one instance
+/// Solves an <see cref="INlpProblem"/> with Ipopt: the built-in <see cref="INlpSolver"/>. Stateless apart from its options, so one instance
 /// may be shared; every <c>Solve</c> creates and frees its own native problem, while <see cref="CreateSession"/>
 /// keeps one for repeated solves of the same problem.
 /// </summary>
@@ -11,8 +11,11 @@ namespace DiffOp.Control.Nlp;
 /// Concurrency: solves on different threads run in parallel only when <see cref="IpoptConcurrency.IsThreadSafe"/>
 /// is true (see docs/ipopt-thread-safety.md); otherwise they are serialized behind one process-wide lock.
 /// </remarks>
-public sealed class IpoptSolver
+public sealed class IpoptSolver : INlpSolver
 {
+    /// <summary>Ipopt's <see cref="INlpSolver.Name"/>, and the <see cref="NlpSolution.SolverName"/> of its solutions.</summary>
+    public const string BackendName = "Ipopt";
+
     private const double IpoptInfinity = 1e20;
     private const double ColdStartMuInit = 0.1;   // Ipopt's default mu_init
 
@@ -25,6 +28,9 @@ public sealed class IpoptSolver
 
     /// <summary>The options applied to every solve.</summary>
     public IpoptOptions Options { get; }
+
+    /// <inheritdoc/>
+    public string Name => BackendName;
 
     /// <summary>Solves from the primal start <paramref name="x0"/>.</summary>
     public NlpSolution Solve(INlpProblem problem, ReadOnlySpan<double> x0) => Solve(problem, new NlpStartPoint { X = x0.ToArray() });
@@ -55,6 +61,8 @@ public sealed class IpoptSolver
         ArgumentNullException.ThrowIfNull(problem);
         return new IpoptSession(this, problem);
     }
+
+    INlpSession INlpSolver.CreateSession(INlpProblem problem) => CreateSession(problem);
 
     internal static unsafe IpoptProblemHandle CreateProblem(INlpProblem problem, double[] xL, double[] xU, double[] gL, double[] gU)
     {

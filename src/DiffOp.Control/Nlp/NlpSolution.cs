@@ -1,9 +1,7 @@
-using DiffOp.Interop.Ipopt;
-
 namespace DiffOp.Control.Nlp;
 
 /// <summary>
-/// The result of an NLP solve. Multipliers are Ipopt's raw ones: the Lagrangian is
+/// The result of an NLP solve by any <see cref="INlpSolver"/>. Multipliers use Ipopt's convention: the Lagrangian is
 /// L = f(x) + λᵀg(x) − z_Lᵀ(x − x_L) + z_Uᵀ(x − x_U) with z_L, z_U ≥ 0, so stationarity reads
 /// ∇f + (∂g/∂x)ᵀλ − z_L + z_U = 0. (The OCP layer converts to the paper's sign, L = J − λᵀκ.)
 /// </summary>
@@ -12,8 +10,14 @@ public sealed record NlpSolution
     /// <summary>The solver-independent outcome.</summary>
     public required NlpStatus Status { get; init; }
 
-    /// <summary>Ipopt's return code.</summary>
-    public required ApplicationReturnStatus RawStatus { get; init; }
+    /// <summary>The backend that produced this solution (<see cref="INlpSolver.Name"/>, e.g. "Ipopt" or "StructuredQp").</summary>
+    public required string SolverName { get; init; }
+
+    /// <summary>
+    /// The backend's own name for the outcome, for messages and logs (Ipopt: its return code, e.g. "Solve_Succeeded";
+    /// <see cref="IpoptStatus.TryGet"/> gives the code itself). Decide on <see cref="Status"/>, which does not depend on the backend.
+    /// </summary>
+    public required string SolverStatus { get; init; }
 
     /// <summary>Final x (length n).</summary>
     public required double[] X { get; init; }
@@ -24,7 +28,7 @@ public sealed record NlpSolution
     /// <summary>g at the final x (length m).</summary>
     public required double[] Constraints { get; init; }
 
-    /// <summary>λ (length m), Ipopt's sign.</summary>
+    /// <summary>λ (length m), Ipopt's sign (L = f + λᵀg).</summary>
     public required double[] ConstraintMultipliers { get; init; }
 
     /// <summary>z_L ≥ 0 (length n).</summary>
@@ -33,7 +37,7 @@ public sealed record NlpSolution
     /// <summary>z_U ≥ 0 (length n).</summary>
     public required double[] UpperBoundMultipliers { get; init; }
 
-    /// <summary>Iterations counted by the intermediate callback.</summary>
+    /// <summary>Iterations the backend took (Ipopt: counted by its intermediate callback).</summary>
     public required int Iterations { get; init; }
 
     /// <summary>Wall time of the solve call.</summary>
@@ -44,19 +48,6 @@ public sealed record NlpSolution
 
     /// <summary>Throws <see cref="SolverException"/> unless the solve succeeded; returns this for chaining.</summary>
     public NlpSolution EnsureSuccess() =>
-        IsSuccess ? this : throw new SolverException($"The NLP solve failed with status {Status} (Ipopt: {RawStatus}) after {Iterations} iterations.", RawStatus);
-
-    internal static NlpStatus Classify(ApplicationReturnStatus raw) => raw switch
-    {
-        ApplicationReturnStatus.Solve_Succeeded => NlpStatus.Solved,
-        ApplicationReturnStatus.Solved_To_Acceptable_Level => NlpStatus.SolvedToAcceptableLevel,
-        ApplicationReturnStatus.Feasible_Point_Found => NlpStatus.Solved,
-        ApplicationReturnStatus.Infeasible_Problem_Detected => NlpStatus.Infeasible,
-        ApplicationReturnStatus.Maximum_Iterations_Exceeded or ApplicationReturnStatus.Maximum_CpuTime_Exceeded => NlpStatus.LimitReached,
-        ApplicationReturnStatus.Invalid_Number_Detected or ApplicationReturnStatus.NonIpopt_Exception_Thrown => NlpStatus.EvaluationError,
-        ApplicationReturnStatus.User_Requested_Stop => NlpStatus.Stopped,
-        ApplicationReturnStatus.Not_Enough_Degrees_Of_Freedom or ApplicationReturnStatus.Invalid_Problem_Definition
-            or ApplicationReturnStatus.Invalid_Option => NlpStatus.InvalidProblem,
-        _ => NlpStatus.NumericalFailure,
-    };
+        IsSuccess ? this : throw new SolverException(
+            $"The NLP solve failed with status {Status} ({SolverName}: {SolverStatus}) after {Iterations} iterations.", Status, SolverName, SolverStatus);
 }

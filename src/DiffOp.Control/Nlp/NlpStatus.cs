@@ -1,6 +1,6 @@
 namespace DiffOp.Control.Nlp;
 
-/// <summary>The outcome of an NLP solve, independent of the solver (Ipopt's raw code is in <see cref="NlpSolution.RawStatus"/>).</summary>
+/// <summary>The outcome of an NLP solve, independent of the solver (the backend's own name for it is <see cref="NlpSolution.SolverStatus"/>).</summary>
 public enum NlpStatus
 {
     /// <summary>Converged to the requested tolerance.</summary>

@@ -1,16 +1,31 @@
-using DiffOp.Interop.Ipopt;
-
 namespace DiffOp.Control.Nlp;
 
-/// <summary>A solver could not produce what was asked; <see cref="RawStatus"/> is Ipopt's code when there is one.</summary>
+/// <summary>
+/// A solver could not produce what was asked. When the failure is a solve's outcome, <see cref="Status"/> is its
+/// solver-independent status and <see cref="SolverName"/> / <see cref="SolverStatus"/> are the backend's own words for it.
+/// </summary>
 public class SolverException : Exception
 {
-    /// <summary>Creates the exception.</summary>
-    public SolverException(string message, ApplicationReturnStatus? rawStatus = null, Exception? inner = null)
-        : base(message, inner) => RawStatus = rawStatus;
+    /// <summary>Creates the exception for a failure that is not a solve's outcome.</summary>
+    public SolverException(string message, Exception? inner = null) : base(message, inner) { }
 
-    /// <summary>Ipopt's return code, if the failure came from a solve.</summary>
-    public ApplicationReturnStatus? RawStatus { get; }
+    /// <summary>Creates the exception for a solve that ended with <paramref name="status"/>.</summary>
+    public SolverException(string message, NlpStatus status, string solverName, string solverStatus, Exception? inner = null)
+        : base(message, inner)
+    {
+        Status = status;
+        SolverName = solverName;
+        SolverStatus = solverStatus;
+    }
+
+    /// <summary>The failed solve's solver-independent status, if the failure came from a solve.</summary>
+    public NlpStatus? Status { get; }
+
+    /// <summary>The backend that failed (<see cref="NlpSolution.SolverName"/>), if the failure came from a solve.</summary>
+    public string? SolverName { get; }
+
+    /// <summary>The backend's own name for the outcome (<see cref="NlpSolution.SolverStatus"/>, e.g. Ipopt's "Infeasible_Problem_Detected").</summary>
+    public string? SolverStatus { get; }
 }
 
 /// <summary>Ipopt refused an option (unknown name, wrong type or value out of range).</summary>

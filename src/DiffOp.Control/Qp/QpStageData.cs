@@ -1,4 +1,4 @@
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Symbolic;
 
 namespace DiffOp.Control.Qp;
@@ -12,10 +12,10 @@ namespace DiffOp.Control.Qp;
 /// </summary>
 internal sealed class QpStageData
 {
-    private readonly Ocp.Ocp _ocp;
+    private readonly OptimalControl.Ocp _ocp;
     private readonly FunctionWorkspace _cost, _costGrad, _cons, _jac, _hess, _tCost, _tCostGrad, _tCons, _tJac, _tHess;
 
-    public QpStageData(Ocp.Ocp ocp)
+    public QpStageData(OptimalControl.Ocp ocp)
     {
         _ocp = ocp;
         var l = ocp.Layout;

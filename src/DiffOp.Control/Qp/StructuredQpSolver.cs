@@ -1,5 +1,4 @@
 using DiffOp.Control.Nlp;
-using DiffOp.Interop.Ipopt;
 
 namespace DiffOp.Control.Qp;
 
@@ -26,7 +25,7 @@ internal enum QpOutcome
 /// </summary>
 internal sealed class StructuredQpSolver
 {
-    private readonly Ocp.Ocp _ocp;
+    private readonly OptimalControl.Ocp _ocp;
     private readonly QpStageData _d;
     private readonly RiccatiRecursion _riccati;
     private readonly int _n, _m, _w, _h, _vars, _ineq;
@@ -40,7 +39,7 @@ internal sealed class StructuredQpSolver
         public int Count => Index.Length;
     }
 
-    public StructuredQpSolver(Ocp.Ocp ocp, double tolerance, int maxIterations)
+    public StructuredQpSolver(OptimalControl.Ocp ocp, double tolerance, int maxIterations)
     {
         _ocp = ocp;
         _d = new QpStageData(ocp);
@@ -75,7 +74,7 @@ internal sealed class StructuredQpSolver
     /// <summary>Iterations of the last solve.</summary>
     public int Iterations { get; private set; }
 
-    private static BoundRows Bounds(Ocp.Ocp ocp, bool includeState, bool includeControl)
+    private static BoundRows Bounds(OptimalControl.Ocp ocp, bool includeState, bool includeControl)
     {
         var index = new List<int>(); var sign = new List<double>(); var rhs = new List<double>();
         int n = ocp.StateCount;
@@ -314,7 +313,7 @@ internal sealed class StructuredQpSolver
 
     /// <summary>
     /// The last solve's result as an <see cref="NlpSolution"/> in Ipopt's row order and multiplier sign
-    /// (<see cref="Ocp.OcpLayout"/>), so that the active set and the sensitivities treat it like an Ipopt solution.
+    /// (<see cref="OptimalControl.OcpLayout"/>), so that the active set and the sensitivities treat it like an Ipopt solution.
     /// </summary>
     public NlpSolution ToNlpSolution(QpOutcome outcome, TimeSpan elapsed)
     {
@@ -371,16 +370,16 @@ internal sealed class StructuredQpSolver
             QpOutcome.EvaluationError => NlpStatus.EvaluationError,
             _ => NlpStatus.NumericalFailure,
         };
-        var raw = outcome switch
+        string solverStatus = outcome switch   // Ipopt's names for the same outcomes (constants: no formatting per solve)
         {
-            QpOutcome.Solved => ApplicationReturnStatus.Solve_Succeeded,
-            QpOutcome.LimitReached => ApplicationReturnStatus.Maximum_Iterations_Exceeded,
-            QpOutcome.EvaluationError => ApplicationReturnStatus.Invalid_Number_Detected,
-            _ => ApplicationReturnStatus.Error_In_Step_Computation,
+            QpOutcome.Solved => "Solve_Succeeded",
+            QpOutcome.LimitReached => "Maximum_Iterations_Exceeded",
+            QpOutcome.EvaluationError => "Invalid_Number_Detected",
+            _ => "Error_In_Step_Computation",
         };
         return new NlpSolution
         {
-            Status = status, RawStatus = raw, X = (double[])_zeta.Clone(), Objective = objective, Constraints = constraints,
+            Status = status, SolverName = nameof(OptimalControl.OcpSolveMethod.StructuredQp), SolverStatus = solverStatus, X = (double[])_zeta.Clone(), Objective = objective, Constraints = constraints,
             ConstraintMultipliers = multipliers, LowerBoundMultipliers = lower, UpperBoundMultipliers = upper,
             Iterations = Iterations, SolveTime = elapsed,
         };

@@ -1,4 +1,4 @@
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace DiffOp.Control.Sensitivity;
@@ -13,7 +13,7 @@ public sealed class DenseSensitivity : ISensitivitySolver
     private readonly SensitivityOptions _options;
 
     /// <summary>Creates the solver for solutions of <paramref name="ocp"/>.</summary>
-    public DenseSensitivity(Ocp.Ocp ocp, SensitivityOptions? options = null)
+    public DenseSensitivity(Ocp ocp, SensitivityOptions? options = null)
     {
         _assembler = new KktBlockAssembler(ocp);
         _options = options ?? new SensitivityOptions();

@@ -1,5 +1,5 @@
 using DiffOp.Control.Nlp;
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 
 namespace DiffOp.Control.Sensitivity;
 
@@ -32,11 +32,11 @@ public static class GradientCheck
     public const int MaxDenseVariables = 2000;
 
     /// <summary>Runs the check at (θ, x_init, p).</summary>
-    public static GradientCheckReport Run(Ocp.Ocp ocp, double[] theta, double[] initialState, double[] context,
+    public static GradientCheckReport Run(Ocp ocp, double[] theta, double[] initialState, double[] context,
         double relativeStep = 1e-5, double solveTolerance = 1e-11)
     {
         ArgumentNullException.ThrowIfNull(ocp);
-        var solver = new OcpSolver(ocp, new OcpSolverOptions { Ipopt = new IpoptOptions { Tolerance = solveTolerance } });
+        var solver = new OcpSolver(ocp, new OcpSolverOptions { Tolerance = solveTolerance });
         var baseSolution = solver.Solve(theta, initialState, context).EnsureSuccess();
         var structured = new StructuredSensitivity(ocp).Jacobian(baseSolution);
         int rows = ocp.Layout.VariableCount, columns = structured.ColumnCount, d = ocp.ParameterCount;

@@ -1,4 +1,4 @@
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Symbolic;
 
 namespace DiffOp.Control.Sensitivity;
@@ -6,11 +6,11 @@ namespace DiffOp.Control.Sensitivity;
 /// <summary>
 /// Evaluates the KKT blocks of an OCP solution from the compiled stage functions. One instance per
 /// thread (it owns evaluation workspaces and the reused block storage); the compiled functions are shared through
-/// the <see cref="Ocp.Ocp"/>.
+/// the <see cref="Ocp"/>.
 /// </summary>
 public sealed class KktBlockAssembler
 {
-    private readonly Ocp.Ocp _ocp;
+    private readonly Ocp _ocp;
     private readonly FunctionWorkspace _hess, _jac, _mixed, _paramJac, _tHess, _tJac, _tMixed, _tParamJac;
     private readonly FunctionWorkspace[] _stageWorkspaces, _terminalWorkspaces;   // inputs (x,u,θ,p) and (x,θ,p)
 
@@ -23,7 +23,7 @@ public sealed class KktBlockAssembler
     private readonly int[] _rowCounts;
 
     /// <summary>Creates an assembler for solutions of <paramref name="ocp"/>.</summary>
-    public KktBlockAssembler(Ocp.Ocp ocp)
+    public KktBlockAssembler(Ocp ocp)
     {
         _ocp = ocp ?? throw new ArgumentNullException(nameof(ocp));
         var f = ocp.Functions;

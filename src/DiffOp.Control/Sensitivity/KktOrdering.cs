@@ -50,7 +50,7 @@ internal sealed class KktOrdering
     /// <summary>Position of the first dynamics row of stage t.</summary>
     public int[] DynamicsPosition { get; }
 
-    /// <summary>Position of ζ entry j (layout of <see cref="Ocp.OcpLayout"/>).</summary>
+    /// <summary>Position of ζ entry j (layout of <see cref="OptimalControl.OcpLayout"/>).</summary>
     public int PositionOfVariable(int j)
     {
         int w = Blocks.StageWidth;

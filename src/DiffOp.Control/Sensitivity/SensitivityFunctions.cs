@@ -1,10 +1,10 @@
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Symbolic;
 
 namespace DiffOp.Control.Sensitivity;
 
 /// <summary>
-/// Compiled parameter derivatives of an OCP's stage and terminal pieces, built once per <see cref="Ocp.Ocp"/>
+/// Compiled parameter derivatives of an OCP's stage and terminal pieces, built once per <see cref="Ocp"/>
 /// (lazily, on the first differentiation). With ℓ_t = c + λᵀf + νᵀg (λ: paper-sign dynamics multiplier,
 /// ν ≥ 0: multiplier of g ≤ 0) and ℓ_H = c_H + ν_Hᵀg_H, these give B_t = ∂²ℓ_t/∂z∂θ, B_H = ∂²ℓ_H/∂x∂θ,
 /// and ∂f/∂θ, ∂g/∂θ, ∂g_H/∂θ for the C blocks (docs/sensitivity.md).

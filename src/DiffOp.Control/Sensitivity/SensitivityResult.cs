@@ -1,4 +1,4 @@
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 
 namespace DiffOp.Control.Sensitivity;
 

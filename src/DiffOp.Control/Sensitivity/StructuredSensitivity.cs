@@ -1,4 +1,4 @@
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 
 namespace DiffOp.Control.Sensitivity;
 
@@ -20,7 +20,7 @@ public sealed class StructuredSensitivity : ISensitivitySolver
     private double[] _w = [], _gradient = [], _rhs = [];
 
     /// <summary>Creates the solver for solutions of <paramref name="ocp"/>.</summary>
-    public StructuredSensitivity(Ocp.Ocp ocp, SensitivityOptions? options = null)
+    public StructuredSensitivity(Ocp ocp, SensitivityOptions? options = null)
     {
         _assembler = new KktBlockAssembler(ocp);
         _options = options ?? new SensitivityOptions();

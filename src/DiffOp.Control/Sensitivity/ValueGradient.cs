@@ -1,4 +1,4 @@
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Symbolic;
 
 namespace DiffOp.Control.Sensitivity;
@@ -13,12 +13,12 @@ namespace DiffOp.Control.Sensitivity;
 /// </summary>
 public sealed class ValueGradient
 {
-    private readonly Ocp.Ocp _ocp;
+    private readonly Ocp _ocp;
     private readonly Function _stage, _terminal;
     private readonly int _n, _m, _p, _q, _d;
 
     /// <summary>Compiles ∂c/∂θ, ∂f/∂θ, ∂g/∂θ (stage) and ∂c_H/∂θ, ∂g_H/∂θ (terminal) from the OCP's definition.</summary>
-    public ValueGradient(Ocp.Ocp ocp)
+    public ValueGradient(Ocp ocp)
     {
         _ocp = ocp ?? throw new ArgumentNullException(nameof(ocp));
         var d = ocp.Definition;

@@ -1,4 +1,4 @@
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Environments.Common;
 
 namespace DiffOp.Environments.CartPole;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 
 namespace DiffOp.Learning.Training;
 

@@ -17,7 +17,9 @@ public class IpoptSolverTests
         var solution = new IpoptSolver().Solve(new Hs071Problem(), Hs071Problem.StartPoint);
 
         Assert.That(solution.Status, Is.EqualTo(NlpStatus.Solved));
-        Assert.That(solution.RawStatus, Is.EqualTo(ApplicationReturnStatus.Solve_Succeeded));
+        Assert.That(solution.SolverName, Is.EqualTo("Ipopt"));
+        Assert.That(solution.SolverStatus, Is.EqualTo("Solve_Succeeded"));
+        Assert.That(IpoptStatus.TryGet(solution, out var raw) ? raw : (ApplicationReturnStatus?)null, Is.EqualTo(ApplicationReturnStatus.Solve_Succeeded));
         Assert.That(solution.Objective, Is.EqualTo(17.014017).Within(1e-6));
         double[] expected = [1.0, 4.742999, 3.821151, 1.379408];
         for (int i = 0; i < 4; i++) Assert.That(solution.X[i], Is.EqualTo(expected[i]).Within(1e-5), $"x[{i}]");
@@ -65,10 +67,36 @@ public class IpoptSolverTests
     public void Solve_InfeasibleConstraints_ReportsInfeasibleStatus()
     {
         var s = new IpoptSolver().Solve(new InfeasibleProblem(), [0.5, 0.5]);
-        Assert.That(s.RawStatus, Is.EqualTo(ApplicationReturnStatus.Infeasible_Problem_Detected));
+        Assert.That(s.SolverStatus, Is.EqualTo("Infeasible_Problem_Detected"));
+        Assert.That(IpoptStatus.TryGet(s, out var raw) ? raw : (ApplicationReturnStatus?)null, Is.EqualTo(ApplicationReturnStatus.Infeasible_Problem_Detected));
         Assert.That(s.Status, Is.EqualTo(NlpStatus.Infeasible));
         Assert.That(s.IsSuccess, Is.False);
-        Assert.Throws<SolverException>(() => s.EnsureSuccess());
+        var ex = Assert.Throws<SolverException>(() => s.EnsureSuccess());
+        Assert.That(ex!.Status, Is.EqualTo(NlpStatus.Infeasible));
+        Assert.That(ex.SolverName, Is.EqualTo("Ipopt"));
+        Assert.That(ex.SolverStatus, Is.EqualTo("Infeasible_Problem_Detected"));
+        Assert.That(ex.Message, Does.Contain("Infeasible_Problem_Detected"));
+    }
+
+    [Test]
+    public void Solve_IterationLimit_ReportsLimitReachedThroughTheSeam()
+    {
+        INlpSolver solver = new IpoptSolver(new IpoptOptions { MaxIterations = 2 });
+        var s = solver.Solve(new Hs071Problem(), new NlpStartPoint { X = Hs071Problem.StartPoint });
+        Assert.That(s.Status, Is.EqualTo(NlpStatus.LimitReached));
+        Assert.That((s.SolverName, s.SolverStatus), Is.EqualTo(("Ipopt", "Maximum_Iterations_Exceeded")));
+        var ex = Assert.Throws<SolverException>(() => s.EnsureSuccess());
+        Assert.That((ex!.Status, ex.SolverName, ex.SolverStatus), Is.EqualTo(((NlpStatus?)NlpStatus.LimitReached, "Ipopt", "Maximum_Iterations_Exceeded")));
+    }
+
+    [Test]
+    public void StatusNames_AreIpoptsSpellings_AndCachedStrings()
+    {
+        foreach (var code in Enum.GetValues<ApplicationReturnStatus>())
+        {
+            Assert.That(IpoptStatus.Name(code), Is.EqualTo(code.ToString()));
+            Assert.That(IpoptStatus.Name(code), Is.SameAs(IpoptStatus.Name(code)), "one string per code, not one per call");
+        }
     }
 
     [Test]

@@ -1,5 +1,5 @@
-using DiffOp.Control.Ocp;
-using DiffOp.Control.Ocp.Samples;
+using DiffOp.Control.OptimalControl;
+using DiffOp.Control.OptimalControl.Samples;
 using DiffOp.Control.Sensitivity;
 using DiffOp.Control.Tests.Nlp;
 

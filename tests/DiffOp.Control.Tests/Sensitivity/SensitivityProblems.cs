@@ -1,4 +1,4 @@
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Symbolic;
 
 namespace DiffOp.Control.Tests.Sensitivity;
@@ -7,7 +7,7 @@ namespace DiffOp.Control.Tests.Sensitivity;
 internal static class SensitivityProblems
 {
     /// <summary>§5.1: min ½q x₁² + ½r u₀², x₁ = a x₀ + b u₀; θ = (q, r, a, b).</summary>
-    public static DiffOp.Control.Ocp.Ocp OneStepScalarLqr()
+    public static Ocp OneStepScalarLqr()
     {
         var b = new OcpBuilder("scalar_lqr", 1, 1, 1);
         var th = b.AddParameter("theta", [2.0, 0.5, 1.2, 0.7]);
@@ -22,7 +22,7 @@ internal static class SensitivityProblems
     /// <paramref name="rowScale"/>·(u₀ − ū) ≤ 0 (<paramref name="duplicates"/> copies); θ = (q, r, a, b, tgt, ū).
     /// <paramref name="inactiveExtra"/> adds the never-active row u₀ − ū − 100 ≤ 0.
     /// </summary>
-    public static DiffOp.Control.Ocp.Ocp OneStepBox(double ubar, double rowScale = 1.0, int duplicates = 1, bool inactiveExtra = false)
+    public static Ocp OneStepBox(double ubar, double rowScale = 1.0, int duplicates = 1, bool inactiveExtra = false)
     {
         var b = new OcpBuilder("box_one_step", 1, 1, 1);
         var th = b.AddParameter("theta", [2.0, 0.5, 1.0, 1.0, 3.0, ubar]);
@@ -37,7 +37,7 @@ internal static class SensitivityProblems
     }
 
     /// <summary>x₁ = x₀ + u_a + u_b with cost (x₁ − 1)² only: every split of u_a + u_b is optimal (singular reduced Hessian).</summary>
-    public static DiffOp.Control.Ocp.Ocp RedundantControls()
+    public static Ocp RedundantControls()
     {
         var b = new OcpBuilder("redundant", 1, 2, 1);
         var th = b.AddParameter("target", [1.0]);

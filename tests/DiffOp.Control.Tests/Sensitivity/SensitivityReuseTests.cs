@@ -1,8 +1,8 @@
-using DiffOp.Control.Ocp;
-using DiffOp.Control.Ocp.Samples;
+using DiffOp.Control.OptimalControl;
+using DiffOp.Control.OptimalControl.Samples;
 using DiffOp.Control.Sensitivity;
 using DiffOp.Control.Tests.Nlp;
-using DiffOp.Control.Tests.Ocp;
+using DiffOp.Control.Tests.OptimalControl;
 
 namespace DiffOp.Control.Tests.Sensitivity;
 

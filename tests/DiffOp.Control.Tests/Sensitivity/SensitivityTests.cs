@@ -1,8 +1,8 @@
-using DiffOp.Control.Ocp;
-using DiffOp.Control.Ocp.Samples;
+using DiffOp.Control.OptimalControl;
+using DiffOp.Control.OptimalControl.Samples;
 using DiffOp.Control.Sensitivity;
 using DiffOp.Control.Tests.Nlp;
-using DiffOp.Control.Tests.Ocp;
+using DiffOp.Control.Tests.OptimalControl;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace DiffOp.Control.Tests.Sensitivity;
@@ -13,8 +13,8 @@ public class SensitivityTests
     [SetUp]
     public void RequireIpopt() => NativeGuard.RequireIpopt();
 
-    private static OcpSolution SolveTight(DiffOp.Control.Ocp.Ocp ocp, double[] theta, double[] x0) =>
-        new OcpSolver(ocp, new OcpSolverOptions { Ipopt = new DiffOp.Control.Nlp.IpoptOptions { Tolerance = 1e-11 } })
+    private static OcpSolution SolveTight(Ocp ocp, double[] theta, double[] x0) =>
+        new OcpSolver(ocp, new OcpSolverOptions { Tolerance = 1e-11 })
             .Solve(theta, x0, ocp.DefaultContext()).EnsureSuccess();
 
     [Test]
@@ -65,7 +65,7 @@ public class SensitivityTests
                 Assert.That(structured[row, c], Is.EqualTo(dense[row, c]).Within(1e-10 * Math.Max(1, Math.Abs(dense[row, c]))), $"ζ[{row}] column {c}");
 
         // Central differences of the exact QP solution (h = 1e-6).
-        var solver = new OcpSolver(ocp, new OcpSolverOptions { Ipopt = new DiffOp.Control.Nlp.IpoptOptions { Tolerance = 1e-12 } });
+        var solver = new OcpSolver(ocp, new OcpSolverOptions { Tolerance = 1e-12 });
         for (int c = 0; c < structured.ColumnCount; c++)
         {
             var (plus, minus) = (Perturb(c, 1e-6), Perturb(c, -1e-6));
@@ -180,9 +180,9 @@ public class SensitivityTests
         var variant = SensitivityProblems.OneStepBox(1.0, factor, inactiveExtra: inactiveExtra);
         // Ipopt relaxes g ≤ 0 to g ≤ 1e-8 by default (bound_relax_factor), which a scaled row feels differently:
         // switch the relaxation off so that both solves land on the same exact point.
-        var options = new OcpSolverOptions { Ipopt = new DiffOp.Control.Nlp.IpoptOptions
-            { Tolerance = 1e-11, Extra = new Dictionary<string, object> { ["bound_relax_factor"] = 0.0 } } };
-        OcpSolution Solve(DiffOp.Control.Ocp.Ocp o) => new OcpSolver(o, options).Solve(o.InitialParameters(), [0.0], o.DefaultContext()).EnsureSuccess();
+        var options = new OcpSolverOptions { Tolerance = 1e-11, Ipopt = new DiffOp.Control.Nlp.IpoptOptions
+            { Extra = new Dictionary<string, object> { ["bound_relax_factor"] = 0.0 } } };
+        OcpSolution Solve(Ocp o) => new OcpSolver(o, options).Solve(o.InitialParameters(), [0.0], o.DefaultContext()).EnsureSuccess();
         var js = new StructuredSensitivity(reference).Jacobian(Solve(reference));
         var jv = new StructuredSensitivity(variant).Jacobian(Solve(variant));
         for (int row = 0; row < reference.Layout.VariableCount; row++)

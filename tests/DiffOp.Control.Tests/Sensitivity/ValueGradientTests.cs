@@ -1,6 +1,6 @@
 using DiffOp.Control.Nlp;
-using DiffOp.Control.Ocp;
-using DiffOp.Control.Ocp.Samples;
+using DiffOp.Control.OptimalControl;
+using DiffOp.Control.OptimalControl.Samples;
 using DiffOp.Control.Sensitivity;
 using DiffOp.Symbolic;
 
@@ -16,10 +16,10 @@ public class ValueGradientTests
         if (!DiffOp.Interop.Ipopt.IpoptLibrary.IsAvailable()) Assert.Ignore("Ipopt is not installed here.");
     }
 
-    private static readonly OcpSolverOptions Tight = new() { Ipopt = new IpoptOptions { Tolerance = 1e-12 }, StructuredQpTolerance = 1e-13 };
+    private static readonly OcpSolverOptions Tight = new() { Tolerance = 1e-12, StructuredQpTolerance = 1e-13 };
 
     /// <summary>P1: H = 1, J = ½q x₀² + ½r u₀² + ½p x₁², x₁ = F x₀ + G u₀, θ = (q, r, p, F, G), optionally |u₀| ≤ 1.</summary>
-    private static DiffOp.Control.Ocp.Ocp P1(bool boxed)
+    private static Ocp P1(bool boxed)
     {
         var b = new OcpBuilder(boxed ? "p1-box" : "p1", 1, 1, 1);
         var w = b.AddParameter("w", [1.0, 0.5, 2.0]);
@@ -43,7 +43,7 @@ public class ValueGradientTests
     }
 
     /// <summary>n = 2, m = 1, learnable weights and input gain, a path row, a terminal row and state bounds (some active).</summary>
-    private static DiffOp.Control.Ocp.Ocp Constrained()
+    private static Ocp Constrained()
     {
         var b = new OcpBuilder("value-constrained", 2, 1, 10);
         var w = b.AddParameter("w", [1.0, 0.5, 0.2]);
@@ -67,7 +67,7 @@ public class ValueGradientTests
     }
 
     [TestCaseSource(nameof(FiniteDifferenceCases))]
-    public void MatchesCentralDifferencesOfTheOptimalValue(DiffOp.Control.Ocp.Ocp ocp, double[] x0)
+    public void MatchesCentralDifferencesOfTheOptimalValue(Ocp ocp, double[] x0)
     {
         using var solver = new OcpSolver(ocp, Tight);
         var theta = ocp.InitialParameters();

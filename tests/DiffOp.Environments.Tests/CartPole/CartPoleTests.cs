@@ -1,5 +1,5 @@
 using DiffOp.Control.Nlp;
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Environments.CartPole;
 using DiffOp.Environments.Tests.Common;
 

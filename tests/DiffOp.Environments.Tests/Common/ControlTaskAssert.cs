@@ -1,5 +1,5 @@
 using DiffOp.Control.Nlp;
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Environments.Common;
 using DiffOp.Symbolic;
 

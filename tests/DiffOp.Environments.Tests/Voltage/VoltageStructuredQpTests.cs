@@ -1,5 +1,5 @@
 using DiffOp.Control.Nlp;
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Control.Sensitivity;
 using DiffOp.Environments.Voltage;
 
@@ -31,7 +31,8 @@ public class VoltageStructuredQpTests
             {
                 StructuredQp = false,
                 // Ipopt relaxes every bound by 1e-8 (bound_relax_factor); switched off, both solve the same problem.
-                Ipopt = new IpoptOptions { Tolerance = 1e-11, Extra = new Dictionary<string, object> { ["bound_relax_factor"] = 0.0 } },
+                Tolerance = 1e-11,
+                Ipopt = new IpoptOptions { Extra = new Dictionary<string, object> { ["bound_relax_factor"] = 0.0 } },
             });
             Assert.That(structured.UsesStructuredQp, Is.True);
             for (int scenario = 0; scenario < 12; scenario++)

@@ -1,6 +1,6 @@
 using DiffOp.Symbolic;
 
-namespace DiffOp.Control.Ocp;
+namespace DiffOp.Control.OptimalControl;
 
 /// <summary>
 /// An immutable, validated parameterized optimal control problem (build it with <see cref="OcpBuilder"/>):

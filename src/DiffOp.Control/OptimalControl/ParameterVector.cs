@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace DiffOp.Control.Ocp;
+namespace DiffOp.Control.OptimalControl;
 
 /// <summary>
 /// θ with names: a flat vector (what solvers and trainers take) read and written by block, <c>theta["damping"][0] = 0.3</c>.

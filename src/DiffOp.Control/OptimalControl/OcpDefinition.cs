@@ -1,6 +1,6 @@
 using DiffOp.Symbolic;
 
-namespace DiffOp.Control.Ocp;
+namespace DiffOp.Control.OptimalControl;
 
 /// <summary>
 /// The symbolic pieces of an OCP: symbols x (n), u (m), θ (d, all learnable blocks concatenated),

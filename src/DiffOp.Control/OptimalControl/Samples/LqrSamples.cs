@@ -1,6 +1,6 @@
 using DiffOp.Symbolic;
 
-namespace DiffOp.Control.Ocp.Samples;
+namespace DiffOp.Control.OptimalControl.Samples;
 
 /// <summary>
 /// Linear-quadratic sample problems (n = 3, m = 2) used by the CLI (<c>diffop solve lqr|boxlqr</c>) and the tests:

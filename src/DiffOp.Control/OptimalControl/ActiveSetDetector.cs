@@ -1,6 +1,6 @@
 using DiffOp.Control.Nlp;
 
-namespace DiffOp.Control.Ocp;
+namespace DiffOp.Control.OptimalControl;
 
 /// <summary>
 /// Classifies every inequality at an NLP solution of a transcribed OCP (docs/design.md, docs/sensitivity.md):

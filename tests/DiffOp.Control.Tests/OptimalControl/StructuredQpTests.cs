@@ -1,10 +1,10 @@
 using DiffOp.Control.Nlp;
-using DiffOp.Control.Ocp;
-using DiffOp.Control.Ocp.Samples;
+using DiffOp.Control.OptimalControl;
+using DiffOp.Control.OptimalControl.Samples;
 using DiffOp.Control.Tests.Nlp;
 using DiffOp.Symbolic;
 
-namespace DiffOp.Control.Tests.Ocp;
+namespace DiffOp.Control.Tests.OptimalControl;
 
 /// <summary>
 /// The structured interior-point QP solver against Ipopt (the oracle, solved to tol 1e-11): same trajectory, multipliers in
@@ -17,13 +17,13 @@ public class StructuredQpTests
     [SetUp]
     public void RequireIpopt() => NativeGuard.RequireIpopt();
 
-    private static readonly OcpSolverOptions IpoptOnly = new() { StructuredQp = false, Ipopt = new IpoptOptions { Tolerance = 1e-11 } };
+    private static readonly OcpSolverOptions IpoptOnly = new() { StructuredQp = false, Tolerance = 1e-11 };
 
     /// <summary>The structured solver at the oracle's tolerance: an interior point leaves active slacks near μ/multiplier.</summary>
     private static readonly OcpSolverOptions Tight = new() { StructuredQpTolerance = 1e-11 };
 
     /// <summary>n = 2, m = 1 double integrator with learnable weights, a path row u − x₁ ≤ 0.6, a terminal row x₀ + x₁ ≤ 0.2 and state bounds.</summary>
-    private static DiffOp.Control.Ocp.Ocp Constrained(int horizon)
+    private static Ocp Constrained(int horizon)
     {
         var b = new OcpBuilder("constrained", 2, 1, horizon);
         var w = b.AddParameter("w", [1.0, 0.5, 0.2]);
@@ -126,9 +126,11 @@ public class StructuredQpTests
     public void KktResidual_SeesAnUnfinishedSolve()
     {
         var ocp = LqrSamples.BoxLqr(8);
-        using var unfinished = new OcpSolver(ocp, new OcpSolverOptions { StructuredQp = false, Ipopt = new IpoptOptions { MaxIterations = 2 } });
+        using var unfinished = new OcpSolver(ocp, new OcpSolverOptions { StructuredQp = false, MaxIterations = 2 });
         var s = unfinished.Solve(LqrSamples.InitialState);
         Assert.That(s.IsSuccess, Is.False);
+        Assert.That((s.Status, s.Nlp.SolverName, s.SolverStatus), Is.EqualTo((NlpStatus.LimitReached, "Ipopt", "Maximum_Iterations_Exceeded")),
+            "OcpSolverOptions.MaxIterations reaches Ipopt");
         var r = s.KktResidual();
         Assert.That(Math.Max(r.Stationarity, r.Equality), Is.GreaterThan(1e-4), r.ToString());
     }
@@ -167,7 +169,7 @@ public class StructuredQpTests
         b.SetControlBounds([-0.1], [0.1]);
         b.SetStateBounds([2.0], [3.0]);   // from x₀ = 0 with |u| ≤ 0.1, x₁ ≥ 2 cannot hold
         var ocp = b.Build();
-        using var solver = new OcpSolver(ocp, new OcpSolverOptions { Ipopt = new IpoptOptions { MaxIterations = 200 } });
+        using var solver = new OcpSolver(ocp, new OcpSolverOptions { MaxIterations = 200 });
         var solution = solver.Solve([0.0]);
         Assert.That(solver.StructuredQpFallbacks, Is.EqualTo(1));
         Assert.That(solution.IsSuccess, Is.False);

@@ -1,4 +1,4 @@
-namespace DiffOp.Control.Ocp;
+namespace DiffOp.Control.OptimalControl;
 
 /// <summary>
 /// A named block of the flat parameter vector: learnable θ blocks (e.g. "theta_c", "theta_f") or

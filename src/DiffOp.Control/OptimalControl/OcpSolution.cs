@@ -1,7 +1,6 @@
 using DiffOp.Control.Nlp;
-using DiffOp.Interop.Ipopt;
 
-namespace DiffOp.Control.Ocp;
+namespace DiffOp.Control.OptimalControl;
 
 /// <summary>
 /// The solution of an <see cref="Ocp"/> at given θ, p and x_init: the trajectory ζ*, the multipliers in the
@@ -71,9 +70,9 @@ public sealed class OcpSolution
     /// <summary>
     /// The solving backend's own name for the outcome, for messages and logs (Ipopt's return code name such as
     /// <c>Solve_Succeeded</c>; the structured QP solver reports its outcomes under the same names). Decide on
-    /// <see cref="Status"/>, which does not depend on the backend; Ipopt's enum itself is on <see cref="NlpSolution.RawStatus"/>.
+    /// <see cref="Status"/>, which does not depend on the backend; <see cref="NlpSolution.SolverName"/> names the backend.
     /// </summary>
-    public string SolverStatus => Nlp.RawStatus.ToString();
+    public string SolverStatus => Nlp.SolverStatus;
 
     /// <summary>True when the solve converged (to tol or the acceptable level).</summary>
     public bool IsSuccess => Nlp.IsSuccess;
@@ -182,9 +181,9 @@ public sealed class OcpSolution
     public OcpSolution EnsureSuccess() => IsSuccess
         ? this
         : throw new SolverException(
-            $"The OCP '{Ocp.Name}' solve failed with status {Status} ({Method}: {SolverStatus}) after {Iterations} iterations; " +
+            $"The OCP '{Ocp.Name}' solve failed with status {Status} ({Nlp.SolverName}: {SolverStatus}) after {Iterations} iterations; " +
             "its solution cannot be differentiated. Check the problem's feasibility, θ and the start point, or raise the iteration limit.",
-            Nlp.RawStatus);
+            Status, Nlp.SolverName, Nlp.SolverStatus);
 
     private static void CheckStage(int t, int max, string name)
     {
@@ -205,4 +204,6 @@ public enum OcpSolveMethod
     Ipopt,
     /// <summary>The built-in structured interior-point QP solver (Riccati recursion over the stages).</summary>
     StructuredQp,
+    /// <summary>The <see cref="INlpSolver"/> given as <see cref="OcpSolverOptions.NlpSolver"/>; <see cref="NlpSolution.SolverName"/> names it.</summary>
+    NlpSolver,
 }

@@ -1,11 +1,11 @@
 using DiffOp.Control.Nlp;
-using DiffOp.Control.Ocp;
-using DiffOp.Control.Ocp.Samples;
+using DiffOp.Control.OptimalControl;
+using DiffOp.Control.OptimalControl.Samples;
 using DiffOp.Control.Tests.Nlp;
 using DiffOp.Symbolic;
 using MathNet.Numerics.LinearAlgebra;
 
-namespace DiffOp.Control.Tests.Ocp;
+namespace DiffOp.Control.Tests.OptimalControl;
 
 [Category("Native")]
 public class OcpSolverTests
@@ -126,7 +126,7 @@ public class OcpSolverTests
         // At tol 1e-8 a cold solve stops ~3e-7 from the optimum next to active bounds (complementarity ~ tol);
         // the tighter tol makes both solves accurate enough to compare at 1e-7.
         // Ipopt's primal-dual warm start (the structured QP solver starts from the primal point only).
-        var solver = new OcpSolver(ocp, new OcpSolverOptions { Ipopt = new IpoptOptions { Tolerance = 1e-10 }, StructuredQp = false });
+        var solver = new OcpSolver(ocp, new OcpSolverOptions { Tolerance = 1e-10, StructuredQp = false });
         var theta = ocp.InitialParameters();
         var first = solver.Solve(theta, LqrSamples.InitialState, ocp.DefaultContext());
         theta[0] *= 1.1;   // q₁ perturbed
@@ -183,7 +183,10 @@ public class OcpSolverTests
         var s = new OcpSolver(b.Build()).Solve([0.0]);
         Assert.That(s.IsSuccess, Is.False);
         Assert.That(s.Status, Is.EqualTo(NlpStatus.Infeasible));
-        Assert.That(() => s.EnsureSuccess(), Throws.TypeOf<SolverException>().With.Message.Contains("cannot be differentiated"));
+        var ex = Assert.Throws<SolverException>(() => s.EnsureSuccess());
+        Assert.That(ex!.Message, Does.Contain("cannot be differentiated"));
+        Assert.That((ex.Status, ex.SolverName, ex.SolverStatus), Is.EqualTo(((NlpStatus?)NlpStatus.Infeasible, "Ipopt", "Infeasible_Problem_Detected")));
+        Assert.That(s.SolverStatus, Is.EqualTo("Infeasible_Problem_Detected"));
     }
 
     [Test]

@@ -1,12 +1,12 @@
-using DiffOp.Control.Ocp;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Symbolic;
 
-namespace DiffOp.Control.Tests.Ocp;
+namespace DiffOp.Control.Tests.OptimalControl;
 
 /// <summary>The cart-pole of docs/environments.md with its true parameters (mc = mp = 0.5, l = 1, g = 10), Euler dt.</summary>
 internal static class CartPoleOcp
 {
-    public static DiffOp.Control.Ocp.Ocp Build(int horizon, double dt = 0.1, double forceLimit = double.PositiveInfinity)
+    public static Ocp Build(int horizon, double dt = 0.1, double forceLimit = double.PositiveInfinity)
     {
         var b = new OcpBuilder("cartpole", 4, 1, horizon);
         var phys = b.AddParameter("theta_f", [0.5, 0.5, 1.0]);      // mc, mp, l

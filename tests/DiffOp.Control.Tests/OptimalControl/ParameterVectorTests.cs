@@ -1,10 +1,10 @@
-using DiffOp.Control.Ocp;
-using DiffOp.Control.Ocp.Samples;
+using DiffOp.Control.OptimalControl;
+using DiffOp.Control.OptimalControl.Samples;
 using DiffOp.Control.Sensitivity;
 using DiffOp.Control.Tests.Nlp;
 using DiffOp.Symbolic;
 
-namespace DiffOp.Control.Tests.Ocp;
+namespace DiffOp.Control.Tests.OptimalControl;
 
 /// <summary>Named θ blocks: <see cref="ParameterVector"/>, Jacobian columns by block, lower bounds declared with the block.</summary>
 public class ParameterVectorTests

@@ -1,6 +1,6 @@
 using DiffOp.Symbolic;
 
-namespace DiffOp.Control.Ocp;
+namespace DiffOp.Control.OptimalControl;
 
 /// <summary>Structural facts about an OCP read off its symbolic definition.</summary>
 public static class OcpStructure

@@ -1,9 +1,9 @@
 using DiffOp.Control.Nlp;
-using DiffOp.Control.Ocp;
-using DiffOp.Control.Ocp.Samples;
+using DiffOp.Control.OptimalControl;
+using DiffOp.Control.OptimalControl.Samples;
 using DiffOp.Control.Tests.Nlp;
 
-namespace DiffOp.Control.Tests.Ocp;
+namespace DiffOp.Control.Tests.OptimalControl;
 
 /// <summary>One OcpSolver used from two threads at once refuses the second call instead of returning wrong answers.</summary>
 [Category("Native")]

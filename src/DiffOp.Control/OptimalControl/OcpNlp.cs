@@ -1,7 +1,7 @@
 using DiffOp.Control.Nlp;
 using DiffOp.Symbolic;
 
-namespace DiffOp.Control.Ocp;
+namespace DiffOp.Control.OptimalControl;
 
 /// <summary>
 /// The multiple-shooting transcription of an <see cref="Ocp"/> as an <see cref="INlpProblem"/>

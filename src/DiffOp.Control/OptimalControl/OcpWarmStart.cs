@@ -1,6 +1,6 @@
 using DiffOp.Control.Nlp;
 
-namespace DiffOp.Control.Ocp;
+namespace DiffOp.Control.OptimalControl;
 
 /// <summary>
 /// A start point for <c>OcpSolver.Solve</c> built from a previous solution of the same OCP:

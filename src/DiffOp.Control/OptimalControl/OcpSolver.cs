@@ -2,12 +2,12 @@ using System.Diagnostics;
 using DiffOp.Control.Nlp;
 using DiffOp.Control.Qp;
 
-namespace DiffOp.Control.Ocp;
+namespace DiffOp.Control.OptimalControl;
 
 /// <summary>
 /// Solves an <see cref="Ocp"/> for given θ, x_init and context p: with the structured interior-point QP solver when
 /// the OCP is a quadratic program (<see cref="OcpSolverOptions.StructuredQp"/>), otherwise — or when that solver cannot
-/// finish — with Ipopt. Per-solve work is numeric
+/// finish — with the NLP backend: Ipopt, or any <see cref="INlpSolver"/> given as <see cref="OcpSolverOptions.NlpSolver"/>. Per-solve work is numeric
 /// only: the stage functions were compiled with the Ocp. An instance owns its evaluation workspaces,
 /// so use one solver per thread: a call while another thread is inside <see cref="Solve(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, OcpWarmStart?)"/>
 /// throws instead of mixing the two solves' data (Ipopt solves are serialized process-wide anyway; see
@@ -17,10 +17,11 @@ namespace DiffOp.Control.Ocp;
 public sealed class OcpSolver : IDisposable
 {
     private readonly OcpNlp _nlp;
-    private readonly IpoptSolver _ipopt;
-    private readonly IpoptSolver? _general;
-    private IpoptSession? _session, _generalSession;
+    private readonly INlpSolver _nlpSolver;
+    private readonly INlpSolver? _general;
+    private INlpSession? _session, _generalSession;
     private readonly StructuredQpSolver? _qp;
+    private readonly OcpSolveMethod _nlpMethod;
 
     /// <summary>Ipopt options added for a QP (<see cref="OcpSolverOptions.QuadraticProgramSettings"/>).</summary>
     private static readonly (string Key, string Value)[] QuadraticProgramOptions =
@@ -35,27 +36,38 @@ public sealed class OcpSolver : IDisposable
         _nlp = new OcpNlp(ocp);
         if (Options.StructuredQp && ocp.IsQuadraticProgram)
             _qp = new StructuredQpSolver(ocp, Options.EffectiveStructuredQpTolerance, Options.StructuredQpMaxIterations);
+        if (Options.NlpSolver is { } custom)
+        {
+            _nlpSolver = custom;
+            _nlpMethod = OcpSolveMethod.NlpSolver;
+            return;
+        }
+        _nlpMethod = OcpSolveMethod.Ipopt;
+        var ipopt = Options.EffectiveIpopt;
         UsesQuadraticProgramSettings = Options.QuadraticProgramSettings && ocp.IsQuadraticProgram;
         if (UsesQuadraticProgramSettings)
         {
-            var extra = new Dictionary<string, object>(Options.Ipopt.Extra);
+            var extra = new Dictionary<string, object>(ipopt.Extra);
             foreach (var (key, value) in QuadraticProgramOptions) extra.TryAdd(key, value);
-            _ipopt = new IpoptSolver(Options.Ipopt with { Extra = extra });
-            _general = new IpoptSolver(Options.Ipopt);
+            _nlpSolver = new IpoptSolver(ipopt with { Extra = extra });
+            _general = new IpoptSolver(ipopt);
         }
         else
         {
-            _ipopt = new IpoptSolver(Options.Ipopt);
+            _nlpSolver = new IpoptSolver(ipopt);
         }
     }
 
-    /// <summary>True when solves use the QP settings (<see cref="OcpSolverOptions.QuadraticProgramSettings"/> and a QP).</summary>
+    /// <summary>The NLP backend of solves the structured QP solver does not take: Ipopt, or <see cref="OcpSolverOptions.NlpSolver"/>.</summary>
+    public INlpSolver NlpSolver => _nlpSolver;
+
+    /// <summary>True when solves use Ipopt's QP settings (<see cref="OcpSolverOptions.QuadraticProgramSettings"/>, a QP and Ipopt as the backend).</summary>
     public bool UsesQuadraticProgramSettings { get; }
 
     /// <summary>True when solves go to the structured QP solver first (<see cref="OcpSolverOptions.StructuredQp"/> and a QP).</summary>
     public bool UsesStructuredQp => _qp is not null;
 
-    /// <summary>Solves the structured QP solver could not finish and Ipopt solved instead.</summary>
+    /// <summary>Solves the structured QP solver could not finish and the NLP backend (<see cref="NlpSolver"/>) solved instead.</summary>
     public int StructuredQpFallbacks { get; private set; }
 
     /// <summary>Solves that failed with the QP settings and were solved again with the general ones.</summary>
@@ -131,7 +143,7 @@ public sealed class OcpSolver : IDisposable
             start = warmStart.Start with { X = x };
         }
 
-        _session ??= _ipopt.CreateSession(_nlp);
+        _session ??= _nlpSolver.CreateSession(_nlp);
         var nlp = _session.Solve(start);
         if (!nlp.IsSuccess && _general is not null)
         {
@@ -140,10 +152,10 @@ public sealed class OcpSolver : IDisposable
             nlp = _generalSession.Solve(start);
         }
         var active = ActiveSetDetector.Detect(Ocp, nlp, Options);
-        return new OcpSolution(Ocp, nlp, theta.ToArray(), context.ToArray(), initialState.ToArray(), active, OcpSolveMethod.Ipopt);
+        return new OcpSolution(Ocp, nlp, theta.ToArray(), context.ToArray(), initialState.ToArray(), active, _nlpMethod);
     }
 
-    /// <summary>Frees the native Ipopt problem.</summary>
+    /// <summary>Frees the NLP backend's sessions (Ipopt: the native problem).</summary>
     public void Dispose()
     {
         _session?.Dispose();

@@ -1,12 +1,45 @@
 using DiffOp.Control.Nlp;
 
-namespace DiffOp.Control.Ocp;
+namespace DiffOp.Control.OptimalControl;
 
-/// <summary>Settings of an <see cref="OcpSolver"/>.</summary>
+/// <summary>
+/// Settings of an <see cref="OcpSolver"/>. The backend-neutral ones (<see cref="Tolerance"/>, <see cref="MaxIterations"/>,
+/// the active-set thresholds, the structured QP solver) are here; <see cref="Ipopt"/> holds only what is specific to
+/// Ipopt, and <see cref="NlpSolver"/> replaces Ipopt by another <see cref="INlpSolver"/>.
+/// </summary>
 public sealed record OcpSolverOptions
 {
-    /// <summary>Ipopt settings (default tol 1e-8: gradients need an accurate KKT point).</summary>
+    /// <summary>
+    /// Convergence tolerance of the NLP solve (Ipopt's <c>tol</c>, on the scaled KKT error). Default 1e-8: gradients need an
+    /// accurate KKT point. It also sets the structured QP solver's default tolerance (<see cref="EffectiveStructuredQpTolerance"/>).
+    /// </summary>
+    public double Tolerance { get; init; } = DefaultTolerance;
+
+    /// <summary>Iteration limit of the NLP solve (Ipopt's <c>max_iter</c>). Default 3000.</summary>
+    public int MaxIterations { get; init; } = DefaultMaxIterations;
+
+    /// <summary>
+    /// Settings specific to Ipopt (print level, barrier strategy, linear solver, <see cref="IpoptOptions.Extra"/> options,
+    /// progress callback). Its <see cref="IpoptOptions.Tolerance"/> and <see cref="IpoptOptions.MaxIterations"/> are not
+    /// used here: <see cref="Tolerance"/> and <see cref="MaxIterations"/> are (<see cref="Validate"/> rejects a conflicting value).
+    /// </summary>
     public IpoptOptions Ipopt { get; init; } = new();
+
+    /// <summary>
+    /// The NLP backend; null (the default): Ipopt, configured by <see cref="Tolerance"/>, <see cref="MaxIterations"/> and
+    /// <see cref="Ipopt"/>. Another backend is configured when it is created (these options' tolerance and iteration limit
+    /// do not reach it), is shared by every <see cref="OcpSolver"/> made with these options (see <see cref="INlpSolver"/>'s
+    /// thread contract), and produces solutions with <see cref="OcpSolution.Method"/> = <see cref="OcpSolveMethod.NlpSolver"/>.
+    /// The structured QP solver still goes first for a QP (<see cref="StructuredQp"/>); <see cref="QuadraticProgramSettings"/>
+    /// is Ipopt's and does not apply.
+    /// </summary>
+    public INlpSolver? NlpSolver { get; init; }
+
+    private const double DefaultTolerance = IpoptOptions.DefaultTolerance;
+    private const int DefaultMaxIterations = IpoptOptions.DefaultMaxIterations;
+
+    /// <summary>The Ipopt options a solve uses: <see cref="Ipopt"/> with <see cref="Tolerance"/> and <see cref="MaxIterations"/>.</summary>
+    internal IpoptOptions EffectiveIpopt => Ipopt with { Tolerance = Tolerance, MaxIterations = MaxIterations };
 
     /// <summary>tol_active: an inequality can be active only when its slack is at most this. Default 1e-5.</summary>
     public double ActiveSlackTolerance { get; init; } = 1e-5;
@@ -47,13 +80,13 @@ public sealed record OcpSolverOptions
 
     /// <summary>
     /// Convergence tolerance of the structured QP solver on its scaled residuals and on the mean complementarity μ. Null
-    /// (the default): a tenth of <see cref="IpoptOptions.Tolerance"/> (1e-9 with the default 1e-8), where Ipopt's own final
+    /// (the default): a tenth of <see cref="Tolerance"/> (1e-9 with the default 1e-8), where Ipopt's own final
     /// barrier parameter typically ends, so that one setting tightens both solvers.
     /// </summary>
     public double? StructuredQpTolerance { get; init; }
 
     /// <summary>The structured QP solver's tolerance in effect (<see cref="StructuredQpTolerance"/> or its default).</summary>
-    public double EffectiveStructuredQpTolerance => StructuredQpTolerance ?? 0.1 * Ipopt.Tolerance;
+    public double EffectiveStructuredQpTolerance => StructuredQpTolerance ?? 0.1 * Tolerance;
 
     /// <summary>Iteration limit of the structured QP solver (then Ipopt takes over). Default 100.</summary>
     public int StructuredQpMaxIterations { get; init; } = 100;
@@ -61,8 +94,21 @@ public sealed record OcpSolverOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
+        if (!(Tolerance > 0) || !double.IsFinite(Tolerance))
+            throw new ArgumentException($"OcpSolverOptions.Tolerance must be a positive finite number, got {Tolerance}.", nameof(Tolerance));
+        if (MaxIterations < 0)
+            throw new ArgumentException($"OcpSolverOptions.MaxIterations must be ≥ 0, got {MaxIterations}.", nameof(MaxIterations));
         ArgumentNullException.ThrowIfNull(Ipopt, nameof(Ipopt));
         Ipopt.Validate();
+        // Ipopt.Tolerance / Ipopt.MaxIterations are replaced by the OCP-level settings: a different value set there would be ignored silently.
+        if (Ipopt.Tolerance != DefaultTolerance && Ipopt.Tolerance != Tolerance)
+            throw new ArgumentException(
+                $"OcpSolverOptions.Ipopt.Tolerance is {Ipopt.Tolerance} but OcpSolverOptions.Tolerance is {Tolerance}: the OCP solver uses " +
+                "OcpSolverOptions.Tolerance for every backend. Set the tolerance there and leave Ipopt.Tolerance at its default.", nameof(Ipopt));
+        if (Ipopt.MaxIterations != DefaultMaxIterations && Ipopt.MaxIterations != MaxIterations)
+            throw new ArgumentException(
+                $"OcpSolverOptions.Ipopt.MaxIterations is {Ipopt.MaxIterations} but OcpSolverOptions.MaxIterations is {MaxIterations}: the OCP " +
+                "solver uses OcpSolverOptions.MaxIterations. Set the limit there and leave Ipopt.MaxIterations at its default.", nameof(Ipopt));
         if (!(ActiveSlackTolerance > 0) || !double.IsFinite(ActiveSlackTolerance))
             throw new ArgumentException($"ActiveSlackTolerance must be positive and finite, got {ActiveSlackTolerance}.", nameof(ActiveSlackTolerance));
         if (!(ActiveMultiplierTolerance > 0) || !double.IsFinite(ActiveMultiplierTolerance))

@@ -1,4 +1,4 @@
-namespace DiffOp.Control.Ocp;
+namespace DiffOp.Control.OptimalControl;
 
 /// <summary>Which kind of inequality an <see cref="ActiveConstraint"/> is.</summary>
 public enum ConstraintKind

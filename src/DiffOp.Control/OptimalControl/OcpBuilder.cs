@@ -1,6 +1,6 @@
 using DiffOp.Symbolic;
 
-namespace DiffOp.Control.Ocp;
+namespace DiffOp.Control.OptimalControl;
 
 /// <summary>
 /// Collects the pieces of a parameterized optimal control problem and <see cref="Build"/>s an immutable

@@ -1,4 +1,4 @@
-namespace DiffOp.Control.Ocp;
+namespace DiffOp.Control.OptimalControl;
 
 /// <summary>
 /// Index arithmetic of the transcribed OCP (docs/design.md). Variables:

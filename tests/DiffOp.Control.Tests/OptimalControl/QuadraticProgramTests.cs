@@ -1,14 +1,14 @@
 using DiffOp.Control.Nlp;
-using DiffOp.Control.Ocp;
-using DiffOp.Control.Ocp.Samples;
+using DiffOp.Control.OptimalControl;
+using DiffOp.Control.OptimalControl.Samples;
 using DiffOp.Symbolic;
 
-namespace DiffOp.Control.Tests.Ocp;
+namespace DiffOp.Control.Tests.OptimalControl;
 
 /// <summary>QP detection and the QP settings of <see cref="OcpSolver"/> (Mehrotra, constant derivatives, general retry).</summary>
 public class QuadraticProgramTests
 {
-    private static DiffOp.Control.Ocp.Ocp Scalar(Func<Sx, Sx, Sx> stageCost, Func<Sx, Sx, Sx>? next = null, Func<Sx, Sx, Sx>? path = null)
+    private static Ocp Scalar(Func<Sx, Sx, Sx> stageCost, Func<Sx, Sx, Sx>? next = null, Func<Sx, Sx, Sx>? path = null)
     {
         var b = new OcpBuilder("scalar", 1, 1, 3);
         var x = b.State[0];
@@ -39,9 +39,8 @@ public class QuadraticProgramTests
         if (!DiffOp.Interop.Ipopt.IpoptLibrary.IsAvailable()) Assert.Ignore("Ipopt is not installed here.");
         var ocp = LqrSamples.BoxLqr(8);
         // Both solved to Ipopt tol 1e-11, so that both interior-point end points are within ~1e-9 of the exact QP solution.
-        var tight = new IpoptOptions { Tolerance = 1e-11 };
-        using var qp = new OcpSolver(ocp, new OcpSolverOptions { Ipopt = tight });
-        using var general = new OcpSolver(ocp, new OcpSolverOptions { Ipopt = tight, QuadraticProgramSettings = false });
+        using var qp = new OcpSolver(ocp, new OcpSolverOptions { Tolerance = 1e-11 });
+        using var general = new OcpSolver(ocp, new OcpSolverOptions { Tolerance = 1e-11, QuadraticProgramSettings = false });
         Assert.That(qp.UsesQuadraticProgramSettings, Is.True);
         Assert.That(general.UsesQuadraticProgramSettings, Is.False);
         var a = qp.Solve(LqrSamples.InitialState).EnsureSuccess();
@@ -60,7 +59,7 @@ public class QuadraticProgramTests
     {
         if (!DiffOp.Interop.Ipopt.IpoptLibrary.IsAvailable()) Assert.Ignore("Ipopt is not installed here.");
         var ocp = LqrSamples.Lqr(4);
-        using var solver = new OcpSolver(ocp, new OcpSolverOptions { Ipopt = new IpoptOptions { MaxIterations = 30 } });
+        using var solver = new OcpSolver(ocp, new OcpSolverOptions { MaxIterations = 30 });
         double[] theta = ocp.InitialParameters();
         theta[3] = theta[4] = -1.0;   // r (θ[3..4], after q) < 0: the QP is unbounded below, no settings can solve it
         var solution = solver.Solve(theta, LqrSamples.InitialState, ocp.DefaultContext());

@@ -1,6 +1,6 @@
 using DiffOp.Symbolic;
 
-namespace DiffOp.Control.Ocp;
+namespace DiffOp.Control.OptimalControl;
 
 /// <summary>
 /// The compiled per-stage functions of an OCP, built once per <see cref="Ocp"/>. Every stage function
