@@ -231,7 +231,9 @@ internal static class ResultsReport
         {
             var band = CurveStatistics.Band([.. group.Select(b => (IReadOnlyList<(int, double)>)[(1, b.FinalCost)])]);
             string cost = band.Count > 0 ? BandText(band[0]) : "— (no run evaluated)";
-            md.AppendLine($"| {group.Key.Environment} | {MethodName(group.Key.Algorithm)} | {group.First().Mode} | {cost} | {group.Count()} | {Duration(group.Average(b => b.WallSeconds))} |");
+            int stopped = group.Count(b => b.Stopped);
+            string seeds = stopped > 0 ? $"{group.Count()} ({stopped} stopped early: every solve failed for several iterations)" : $"{group.Count()}";
+            md.AppendLine($"| {group.Key.Environment} | {MethodName(group.Key.Algorithm)} | {group.First().Mode} | {cost} | {seeds} | {Duration(group.Average(b => b.WallSeconds))} |");
         }
         md.AppendLine();
     }

@@ -18,8 +18,10 @@ namespace DiffOp.Results;
 /// <param name="Evaluation">eval_cost per evaluated iteration (empty for sysid and imitation).</param>
 /// <param name="FinalCost">Evaluation cost of the final θ (<c>diffop evaluate RUN --episodes E</c>).</param>
 /// <param name="WallSeconds">Wall time of the training command.</param>
+/// <param name="Stopped">The training stopped before its budget (diffop exit code 1: e.g. an α so large that every solve
+/// failed for several iterations); its last θ is what is evaluated.</param>
 internal sealed record BaselineRunSummary(string Environment, string Algorithm, PolicyMode Mode, int Seed,
-    IReadOnlyList<(int Iteration, double Value)> Evaluation, double FinalCost, double WallSeconds);
+    IReadOnlyList<(int Iteration, double Value)> Evaluation, double FinalCost, double WallSeconds, bool Stopped = false);
 
 /// <summary>
 /// The paper's Figure 2 comparison: every baseline on every control task, for each seed of the plan, with DiffOP's budget
@@ -48,25 +50,28 @@ internal sealed class TaskBaselines(ResultsPlan plan, string work, int parallel,
         Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallel) }, i =>
         {
             var (environment, algorithm, seed, dir, args) = jobs[i];
-            double? wall = FinishedWith(dir, args);
-            if (wall is null)
+            var record = FinishedWith(dir, args);
+            if (record is null)
             {
                 if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
                 lock (progress) progress.WriteLine($"    train {Path.GetFileName(dir)}");
                 var clock = Stopwatch.StartNew();
-                ChildCommand.RunOrThrow([.. args, "--out", dir], dir + ".log", captureOutput: false);
-                wall = clock.Elapsed.TotalSeconds;
-                File.WriteAllText(Path.Combine(dir, "harness.json"), JsonSerializer.Serialize(new HarnessRecord(args, wall.Value)));
+                var (code, _) = ChildCommand.Run([.. args, "--out", dir], dir + ".log", captureOutput: false);
+                // A baseline that stops early (exit code 1, its last θ saved) is a result to report, not a failure of the harness.
+                if (code != DiffOp.Cli.DiffOpCli.Success && !(code == DiffOp.Cli.DiffOpCli.ComputationFailed && File.Exists(Path.Combine(dir, "params.json"))))
+                    throw new ResultsStageException($"'diffop {string.Join(' ', args)}' failed with exit code {code}; its output is in {dir}.log.");
+                record = new HarnessRecord(args, clock.Elapsed.TotalSeconds, code != DiffOp.Cli.DiffOpCli.Success);
+                File.WriteAllText(Path.Combine(dir, "harness.json"), JsonSerializer.Serialize(record));
             }
             else Interlocked.Increment(ref reused);
             var recipe = plan.Recipes.Single(r => r.Environment == environment);
-            string evaluation = ChildCommand.RunOrThrow(["evaluate", dir, "--episodes", Invariant(recipe.EvaluationEpisodes), "--json", "--skip-initial"],
-                                                        Path.Combine(work, "eval", $"{Path.GetFileName(dir)}.log"), captureOutput: true);
-            double final = JsonDocument.Parse(evaluation).RootElement.GetProperty("mean_cost").GetDouble();
+            var (evaluated, evaluation) = ChildCommand.Run(["evaluate", dir, "--episodes", Invariant(recipe.EvaluationEpisodes), "--json", "--skip-initial"],
+                                                           Path.Combine(work, "eval", $"{Path.GetFileName(dir)}.log"), captureOutput: true);
+            double final = evaluated == DiffOp.Cli.DiffOpCli.Success ? JsonDocument.Parse(evaluation).RootElement.GetProperty("mean_cost").GetDouble() : double.NaN;
             var curve = algorithm.StartsWith("rlmpc-", StringComparison.Ordinal)
                 ? MetricsCsvWriter.ReadColumn(Path.Combine(dir, "rlmpc.csv"), "eval_cost").Where(p => !double.IsNaN(p.Value)).ToArray()
                 : [];
-            summaries[i] = new BaselineRunSummary(environment, algorithm, ModeOf(algorithm), seed, curve, final, wall.Value);
+            summaries[i] = new BaselineRunSummary(environment, algorithm, ModeOf(algorithm), seed, curve, final, record.WallSeconds, record.Stopped);
         });
         Reused = reused;
         return [.. summaries.Select(s => s!)];
@@ -94,17 +99,17 @@ internal sealed class TaskBaselines(ResultsPlan plan, string work, int parallel,
     public double LearningRate(string environment, string algorithm) =>
         plan.TaskRlmpcLearningRates.TryGetValue(environment, out var rates) ? (algorithm == "rlmpc-td" ? rates.Td : rates.Dpg) : 1e-3;
 
-    /// <summary>The wall time of a finished run of exactly these arguments in <paramref name="dir"/>; null if there is none.</summary>
-    private static double? FinishedWith(string dir, string[] args)
+    /// <summary>The record of a finished run of exactly these arguments in <paramref name="dir"/>; null if there is none.</summary>
+    private static HarnessRecord? FinishedWith(string dir, string[] args)
     {
         string path = Path.Combine(dir, "harness.json");
         if (!File.Exists(path) || !File.Exists(Path.Combine(dir, "params.json"))) return null;
         var record = JsonSerializer.Deserialize<HarnessRecord>(File.ReadAllText(path));
-        return record is not null && record.Arguments.SequenceEqual(args) ? record.WallSeconds : null;
+        return record is not null && record.Arguments.SequenceEqual(args) ? record : null;
     }
 
-    /// <summary>What the harness writes into a baseline's folder once its training command succeeded.</summary>
-    private sealed record HarnessRecord(string[] Arguments, double WallSeconds);
+    /// <summary>What the harness writes into a baseline's folder once its training command ended with a θ.</summary>
+    private sealed record HarnessRecord(string[] Arguments, double WallSeconds, bool Stopped);
 
     private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
 }
