@@ -24,7 +24,7 @@ internal enum QpOutcome
 /// Unknowns: ζ, the equality multipliers y, slacks sᵢ = hᵢ − aᵢᵀζ ≥ 0 and their multipliers zᵢ ≥ 0, with the
 /// Lagrangian J + yᵀ(Eζ − b) + Σ zᵢ(aᵢᵀζ − hᵢ) — Ipopt's sign, so the result is an <see cref="NlpSolution"/> like Ipopt's.
 /// </summary>
-internal sealed class StructuredQpSolver
+internal sealed partial class StructuredQpSolver
 {
     private readonly Ocp.Ocp _ocp;
     private readonly QpStageData _d;
@@ -247,69 +247,6 @@ internal sealed class StructuredQpSolver
             if (_dz[k] < 0) alpha = Math.Min(alpha, -fraction * _z[k] / _dz[k]);
         }
         return alpha;
-    }
-
-    private Span<double> StageBlock(double[] vector, int t) => vector.AsSpan(t * _w, t < _h ? _w : _n);
-
-    // Inequality k of stage t: rows first (G or G_H), then the stage's bound rows.
-    private double Rhs(int t, int k)
-    {
-        int local = k - _ineqStart[t], rows = t < _h ? _d.P : _d.R;
-        if (local < rows) return -(t < _h ? _d.G0 : _d.G0H)[local];
-        return BoundsOf(t).Rhs[local - rows];
-    }
-
-    private double Dot(int t, int k, ReadOnlySpan<double> block)
-    {
-        int local = k - _ineqStart[t], rows = t < _h ? _d.P : _d.R;
-        if (local < rows)
-        {
-            int width = block.Length;
-            var a = (t < _h ? _d.G : _d.GH).AsSpan(local * width, width);
-            double s = 0;
-            for (int j = 0; j < width; j++) s += a[j] * block[j];
-            return s;
-        }
-        var b = BoundsOf(t);
-        return b.Sign[local - rows] * block[b.Index[local - rows]];
-    }
-
-    private void AddRow(int t, int k, double factor, Span<double> block)
-    {
-        int local = k - _ineqStart[t], rows = t < _h ? _d.P : _d.R;
-        if (local < rows)
-        {
-            int width = block.Length;
-            var a = (t < _h ? _d.G : _d.GH).AsSpan(local * width, width);
-            for (int j = 0; j < width; j++) block[j] += factor * a[j];
-            return;
-        }
-        var b = BoundsOf(t);
-        block[b.Index[local - rows]] += factor * b.Sign[local - rows];
-    }
-
-    private void AddOuter(int t, int k, double factor, Span<double> matrix, int width)
-    {
-        int local = k - _ineqStart[t], rows = t < _h ? _d.P : _d.R;
-        if (local < rows)
-        {
-            var a = (t < _h ? _d.G : _d.GH).AsSpan(local * width, width);
-            for (int i = 0; i < width; i++)
-            {
-                if (a[i] == 0) continue;
-                for (int j = 0; j < width; j++) matrix[i * width + j] += factor * a[i] * a[j];
-            }
-            return;
-        }
-        int index = BoundsOf(t).Index[local - rows];
-        matrix[index * width + index] += factor;
-    }
-
-    private static double MaxAbs(ReadOnlySpan<double> v)
-    {
-        double m = 0;
-        foreach (double x in v) m = Math.Max(m, Math.Abs(x));
-        return m;
     }
 
     /// <summary>
