@@ -252,15 +252,22 @@ internal sealed partial class StructuredQpSolver
     /// <summary>
     /// The last solve's result as an <see cref="NlpSolution"/> in Ipopt's row order and multiplier sign
     /// (<see cref="Ocp.OcpLayout"/>), so that the active set and the sensitivities treat it like an Ipopt solution.
+    /// Given <paramref name="reuse"/>, the record is new but its arrays are those of <paramref name="reuse"/>, overwritten.
     /// </summary>
-    public NlpSolution ToNlpSolution(QpOutcome outcome, TimeSpan elapsed)
+    public NlpSolution ToNlpSolution(QpOutcome outcome, TimeSpan elapsed, NlpSolution? reuse = null)
     {
         var l = _ocp.Layout;
         int n = _n, w = _w;
-        var constraints = new double[l.RowCount];
-        var multipliers = new double[l.RowCount];
-        var lower = new double[_vars];
-        var upper = new double[_vars];
+        // New arrays, or those of reuse (an earlier result of this solver, overwritten: the allocation-free path of reused
+        // plans). Every row is written below; of the bound multipliers only the finite bounds' entries are.
+        var constraints = reuse?.Constraints ?? new double[l.RowCount];
+        var multipliers = reuse?.ConstraintMultipliers ?? new double[l.RowCount];
+        var lower = reuse?.LowerBoundMultipliers ?? new double[_vars];
+        var upper = reuse?.UpperBoundMultipliers ?? new double[_vars];
+        var x = reuse?.X ?? new double[_vars];
+        Array.Clear(lower);
+        Array.Clear(upper);
+        _zeta.CopyTo(x, 0);
         double objective = 0;
         for (int i = 0; i < n; i++) { constraints[i] = _zeta[i] - _xInit[i]; multipliers[i] = _y[i]; }
         for (int t = 0; t <= _h; t++)
@@ -317,7 +324,7 @@ internal sealed partial class StructuredQpSolver
         };
         return new NlpSolution
         {
-            Status = status, RawStatus = raw, X = (double[])_zeta.Clone(), Objective = objective, Constraints = constraints,
+            Status = status, RawStatus = raw, X = x, Objective = objective, Constraints = constraints,
             ConstraintMultipliers = multipliers, LowerBoundMultipliers = lower, UpperBoundMultipliers = upper,
             Iterations = Iterations, SolveTime = elapsed,
         };
