@@ -1,3 +1,4 @@
 using System.Runtime.CompilerServices;
 
 [assembly: InternalsVisibleTo("DiffOp.Control.Tests")]
+[assembly: InternalsVisibleTo("DiffOp.Learning")]   // OptimizationPolicy.PlanReused: OcpSolver.SolveReused

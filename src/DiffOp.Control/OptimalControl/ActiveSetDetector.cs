@@ -12,30 +12,34 @@ internal static class ActiveSetDetector
 {
     public static ActiveSet Detect(Ocp ocp, NlpSolution s, OcpSolverOptions o)
     {
-        var l = ocp.Layout;
         var active = new List<ActiveConstraint>();
         var weak = new List<ActiveConstraint>();
+        Detect(ocp, s, o, active, weak);
+        return new ActiveSet(active, weak);
+    }
 
-        void Classify(ActiveConstraint c)
-        {
-            double slack = Math.Abs(c.Slack), multiplier = Math.Abs(c.Multiplier);
-            if (slack <= o.ActiveSlackTolerance && multiplier > o.ActiveMultiplierTolerance && multiplier >= o.ActiveMultiplierToSlackRatio * slack)
-                active.Add(c);
-            else if (slack <= o.WeakActivityTolerance && multiplier <= o.WeakActivityTolerance) weak.Add(c);
-        }
-
+    /// <summary>
+    /// Refills <paramref name="active"/> and <paramref name="weak"/> (cleared first) with the classification of every
+    /// inequality, in the order of <see cref="Detect(Ocp, NlpSolution, OcpSolverOptions)"/>; allocates nothing once the
+    /// lists have grown to the size of an active set (the reused-solution path of <see cref="OcpSolver"/>).
+    /// </summary>
+    public static void Detect(Ocp ocp, NlpSolution s, OcpSolverOptions o, List<ActiveConstraint> active, List<ActiveConstraint> weak)
+    {
+        var l = ocp.Layout;
+        active.Clear();
+        weak.Clear();
         for (int t = 0; t < l.Horizon; t++)
         {
             for (int i = 0; i < l.PathConstraintCount; i++)
             {
                 int row = l.PathRowOffset(t) + i;
-                Classify(new ActiveConstraint(ConstraintKind.Path, t, i, row, -s.Constraints[row], -s.ConstraintMultipliers[row]));
+                Classify(new ActiveConstraint(ConstraintKind.Path, t, i, row, -s.Constraints[row], -s.ConstraintMultipliers[row]), o, active, weak);
             }
         }
         for (int i = 0; i < l.TerminalConstraintCount; i++)
         {
             int row = l.TerminalRowOffset + i;
-            Classify(new ActiveConstraint(ConstraintKind.Terminal, l.Horizon, i, row, -s.Constraints[row], -s.ConstraintMultipliers[row]));
+            Classify(new ActiveConstraint(ConstraintKind.Terminal, l.Horizon, i, row, -s.Constraints[row], -s.ConstraintMultipliers[row]), o, active, weak);
         }
         for (int t = 0; t <= l.Horizon; t++)
         {
@@ -47,11 +51,18 @@ internal static class ActiveSetDetector
                 double lower = isState ? ocp.StateLower[k] : ocp.ControlLower[k - l.StateCount];
                 double upper = isState ? ocp.StateUpper[k] : ocp.ControlUpper[k - l.StateCount];
                 if (double.IsFinite(lower))
-                    Classify(new ActiveConstraint(ConstraintKind.LowerBound, t, k, j, s.X[j] - lower, s.LowerBoundMultipliers[j]));
+                    Classify(new ActiveConstraint(ConstraintKind.LowerBound, t, k, j, s.X[j] - lower, s.LowerBoundMultipliers[j]), o, active, weak);
                 if (double.IsFinite(upper))
-                    Classify(new ActiveConstraint(ConstraintKind.UpperBound, t, k, j, upper - s.X[j], -s.UpperBoundMultipliers[j]));
+                    Classify(new ActiveConstraint(ConstraintKind.UpperBound, t, k, j, upper - s.X[j], -s.UpperBoundMultipliers[j]), o, active, weak);
             }
         }
-        return new ActiveSet(active, weak);
+    }
+
+    private static void Classify(ActiveConstraint c, OcpSolverOptions o, List<ActiveConstraint> active, List<ActiveConstraint> weak)
+    {
+        double slack = Math.Abs(c.Slack), multiplier = Math.Abs(c.Multiplier);
+        if (slack <= o.ActiveSlackTolerance && multiplier > o.ActiveMultiplierTolerance && multiplier >= o.ActiveMultiplierToSlackRatio * slack)
+            active.Add(c);
+        else if (slack <= o.WeakActivityTolerance && multiplier <= o.WeakActivityTolerance) weak.Add(c);
     }
 }

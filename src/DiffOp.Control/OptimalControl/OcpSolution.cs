@@ -13,6 +13,9 @@ namespace DiffOp.Control.OptimalControl;
 /// (<see cref="DynamicsMultipliers"/>: the PMP costate of x_{t+1}), path rows g ≤ 0 and terminal rows
 /// g_H ≤ 0 (≤ 0 when active), bound rows e_jᵀζ − bound (<see cref="BoundMultipliers"/> = z_L − z_U).
 /// With them, ∇_ζ J − Aᵀλ = 0 over all rows.
+/// <para>A solution from <see cref="OcpSolver.Solve(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, OcpWarmStart?)"/>
+/// never changes. The one exception is a policy's reused plan (<c>OptimizationPolicy.PlanReused</c>, the allocation-free
+/// training path): that object is a workspace which a later solve overwrites in place (<see cref="IsReused"/>).</para>
 /// </remarks>
 public sealed class OcpSolution
 {
@@ -27,18 +30,69 @@ public sealed class OcpSolution
         Context = Array.AsReadOnly(context);
         _theta = theta;
         _context = context;
+        _initialState = initialState;
         InitialState = Array.AsReadOnly(initialState);
         ActiveSet = activeSet;
-        var l = ocp.Layout;
         _paperMultipliers = new double[nlp.ConstraintMultipliers.Length];
-        for (int i = 0; i < _paperMultipliers.Length; i++) _paperMultipliers[i] = -nlp.ConstraintMultipliers[i];   // λ_paper = −λ_ipopt
-        var bounds = new double[l.VariableCount];
-        for (int j = 0; j < l.VariableCount; j++) bounds[j] = nlp.LowerBoundMultipliers[j] - nlp.UpperBoundMultipliers[j];
-        BoundMultipliers = Array.AsReadOnly(bounds);
+        _bounds = new double[ocp.Layout.VariableCount];
+        BoundMultipliers = Array.AsReadOnly(_bounds);
+        FillMultipliers();
     }
 
-    private readonly double[] _paperMultipliers;
-    private readonly double[] _theta, _context;
+    /// <summary>
+    /// A reusable solution (<see cref="IsReused"/>): its arrays and active-set lists are its own, and
+    /// <see cref="Overwrite"/> replaces its contents by a later solve's without allocating.
+    /// </summary>
+    internal static OcpSolution CreateReusable(Ocp ocp, NlpSolution nlp, ReadOnlySpan<double> theta, ReadOnlySpan<double> context,
+        ReadOnlySpan<double> initialState, OcpSolverOptions options, OcpSolveMethod method)
+    {
+        var active = new List<ActiveConstraint>();
+        var weak = new List<ActiveConstraint>();
+        ActiveSetDetector.Detect(ocp, nlp, options, active, weak);
+        return new OcpSolution(ocp, nlp, theta.ToArray(), context.ToArray(), initialState.ToArray(), new ActiveSet(active, weak), method)
+        {
+            _active = active, _weak = weak,
+        };
+    }
+
+    /// <summary>
+    /// Replaces this reusable solution's contents by those of a new solve of the same OCP, in place: <paramref name="nlp"/>
+    /// becomes <see cref="Nlp"/>, θ, p and x_init are copied, the multipliers and the active set recomputed, and
+    /// <see cref="Version"/> advances (so that caches keyed on the object see the change).
+    /// </summary>
+    internal void Overwrite(NlpSolution nlp, ReadOnlySpan<double> theta, ReadOnlySpan<double> context, ReadOnlySpan<double> initialState,
+        OcpSolverOptions options, OcpSolveMethod method)
+    {
+        if (_active is null || _weak is null) throw new InvalidOperationException("Only a reusable solution can be overwritten: other solutions never change.");
+        Nlp = nlp;
+        Method = method;
+        theta.CopyTo(_theta);
+        context.CopyTo(_context);
+        initialState.CopyTo(_initialState);
+        FillMultipliers();
+        ActiveSetDetector.Detect(Ocp, nlp, options, _active, _weak);
+        Version++;
+    }
+
+    private void FillMultipliers()
+    {
+        var nlp = Nlp;
+        for (int i = 0; i < _paperMultipliers.Length; i++) _paperMultipliers[i] = -nlp.ConstraintMultipliers[i];   // λ_paper = −λ_ipopt
+        for (int j = 0; j < _bounds.Length; j++) _bounds[j] = nlp.LowerBoundMultipliers[j] - nlp.UpperBoundMultipliers[j];
+    }
+
+    private readonly double[] _paperMultipliers, _bounds;
+    private readonly double[] _theta, _context, _initialState;
+    private List<ActiveConstraint>? _active, _weak;   // set for a reusable solution only
+
+    /// <summary>
+    /// True for a reusable plan (<c>OptimizationPolicy.PlanReused</c>): a later solve of the same policy overwrites this
+    /// object, its arrays and its <see cref="ActiveSet"/> in place. False for every other solution, which never changes.
+    /// </summary>
+    public bool IsReused => _active is not null;
+
+    /// <summary>Advances at every <see cref="Overwrite"/>: (object, version) identifies one solve's data.</summary>
+    internal long Version { get; private set; }
 
     /// <summary>θ as a span (no copy), for the allocation-free sensitivity path.</summary>
     internal ReadOnlySpan<double> ThetaValues => _theta;
@@ -50,7 +104,7 @@ public sealed class OcpSolution
     public Ocp Ocp { get; }
 
     /// <summary>The raw NLP result (Ipopt's multiplier sign), e.g. for warm starts.</summary>
-    public NlpSolution Nlp { get; }
+    public NlpSolution Nlp { get; private set; }
 
     /// <summary>θ used for this solve.</summary>
     public IReadOnlyList<double> Theta { get; }
@@ -62,7 +116,7 @@ public sealed class OcpSolution
     public IReadOnlyList<double> InitialState { get; }
 
     /// <summary>Which solver produced this solution.</summary>
-    public OcpSolveMethod Method { get; }
+    public OcpSolveMethod Method { get; private set; }
 
     /// <summary>Solver-independent status.</summary>
     public NlpStatus Status => Nlp.Status;

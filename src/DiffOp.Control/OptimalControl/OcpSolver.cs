@@ -90,11 +90,7 @@ public sealed class OcpSolver : IDisposable
     /// <exception cref="InvalidOperationException">Another thread is solving with this solver right now (use one solver per thread).</exception>
     public OcpSolution Solve(ReadOnlySpan<double> theta, ReadOnlySpan<double> initialState, ReadOnlySpan<double> context, OcpWarmStart? warmStart = null)
     {
-        // The solver's workspaces hold one solve's data: a second thread inside Solve would silently corrupt both results.
-        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
-            throw new InvalidOperationException(
-                $"This OcpSolver (OCP '{Ocp.Name}') is already solving on another thread. A solver holds one solve's data at a time: " +
-                "create one OcpSolver per thread (they share the compiled OCP), or serialize the calls.");
+        Enter();
         try
         {
             return SolveExclusive(theta, initialState, context, warmStart);
@@ -105,13 +101,72 @@ public sealed class OcpSolver : IDisposable
         }
     }
 
-    private int _busy;
+    /// <summary>
+    /// Like <see cref="Solve(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, OcpWarmStart?)"/> with the
+    /// warm start <c>OcpWarmStart.Shifted(shiftFrom)</c> (none when null), but a structured QP solution is written into
+    /// <paramref name="reusable"/> when that is a reusable solution of this OCP (<see cref="OcpSolution.IsReused"/>), which
+    /// is then returned, overwritten: no allocation but the small <see cref="NlpSolution"/> record. Without one, a new
+    /// reusable solution is returned; a solve that falls back to Ipopt returns an ordinary new solution. The training
+    /// hot path (<c>OptimizationPolicy.PlanReused</c>).
+    /// </summary>
+    internal OcpSolution SolveReused(OcpSolution? reusable, ReadOnlySpan<double> theta, ReadOnlySpan<double> initialState,
+        ReadOnlySpan<double> context, OcpSolution? shiftFrom)
+    {
+        Enter();
+        try
+        {
+            if (_qp is null) return SolveExclusive(theta, initialState, context, shiftFrom is null ? null : OcpWarmStart.Shifted(shiftFrom));
+            CheckVectors(theta, initialState, context);
+            ReadOnlySpan<double> start = default;
+            if (shiftFrom is not null)
+            {
+                // The primal part of OcpWarmStart.Shifted, which is all the structured solver uses, in a buffer of its own.
+                _shifted ??= new double[Ocp.Layout.VariableCount];
+                OcpWarmStart.ShiftPrimal(Ocp.Layout, shiftFrom.Nlp.X, _shifted);
+                start = _shifted;
+            }
+            long started = Stopwatch.GetTimestamp();
+            var outcome = _qp.Solve(theta, context, initialState, start);
+            if (outcome == QpOutcome.Solved)
+            {
+                bool reuse = reusable is { IsReused: true } && ReferenceEquals(reusable.Ocp, Ocp);
+                var qp = _qp.ToNlpSolution(outcome, Stopwatch.GetElapsedTime(started), reuse ? reusable!.Nlp : null);
+                if (!reuse) return OcpSolution.CreateReusable(Ocp, qp, theta, context, initialState, Options, OcpSolveMethod.StructuredQp);
+                reusable!.Overwrite(qp, theta, context, initialState, Options, OcpSolveMethod.StructuredQp);
+                return reusable;
+            }
+            StructuredQpFallbacks++;
+            return SolveWithIpopt(theta, initialState, context, shiftFrom is null ? null : OcpWarmStart.Shifted(shiftFrom));
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
 
-    private OcpSolution SolveExclusive(ReadOnlySpan<double> theta, ReadOnlySpan<double> initialState, ReadOnlySpan<double> context, OcpWarmStart? warmStart)
+    private int _busy;
+    private double[]? _shifted;
+
+    /// <summary>Marks this solver busy, or throws when another thread is solving with it.</summary>
+    private void Enter()
+    {
+        // The solver's workspaces hold one solve's data: a second thread inside Solve would silently corrupt both results.
+        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+            throw new InvalidOperationException(
+                $"This OcpSolver (OCP '{Ocp.Name}') is already solving on another thread. A solver holds one solve's data at a time: " +
+                "create one OcpSolver per thread (they share the compiled OCP), or serialize the calls.");
+    }
+
+    private void CheckVectors(ReadOnlySpan<double> theta, ReadOnlySpan<double> initialState, ReadOnlySpan<double> context)
     {
         CheckVector(theta, Ocp.ParameterCount, nameof(theta), "θ (the concatenated parameter blocks)");
         CheckVector(initialState, Ocp.StateCount, nameof(initialState), "x_init");
         CheckVector(context, Ocp.ContextCount, nameof(context), "the context p");
+    }
+
+    private OcpSolution SolveExclusive(ReadOnlySpan<double> theta, ReadOnlySpan<double> initialState, ReadOnlySpan<double> context, OcpWarmStart? warmStart)
+    {
+        CheckVectors(theta, initialState, context);
 
         if (_qp is not null)
         {
@@ -125,7 +180,11 @@ public sealed class OcpSolver : IDisposable
             }
             StructuredQpFallbacks++;
         }
+        return SolveWithIpopt(theta, initialState, context, warmStart);
+    }
 
+    private OcpSolution SolveWithIpopt(ReadOnlySpan<double> theta, ReadOnlySpan<double> initialState, ReadOnlySpan<double> context, OcpWarmStart? warmStart)
+    {
         _nlp.SetData(theta, context, initialState);
         NlpStartPoint start;
         if (warmStart is null)

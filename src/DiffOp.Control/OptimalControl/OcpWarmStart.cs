@@ -30,15 +30,12 @@ public sealed class OcpWarmStart
         ArgumentNullException.ThrowIfNull(previous);
         var l = previous.Ocp.Layout;
         var s = previous.Nlp;
-        int H = l.Horizon, w = l.StageWidth, n = l.StateCount;
+        int H = l.Horizon, n = l.StateCount;
 
         double[] ShiftVariables(double[] v)
         {
             var r = new double[v.Length];
-            Array.Copy(v, w, r, 0, (H - 1) * w);                        // z_t ← z_{t+1}, t < H−1
-            Array.Copy(v, l.StateOffset(H), r, l.StateOffset(H - 1), n); // x_{H−1} ← x_H
-            Array.Copy(v, l.ControlOffset(H - 1), r, l.ControlOffset(H - 1), l.ControlCount); // u_{H−1} repeated
-            Array.Copy(v, l.StateOffset(H), r, l.StateOffset(H), n);     // x_H repeated
+            ShiftPrimal(l, v, r);
             return r;
         }
 
@@ -57,5 +54,18 @@ public sealed class OcpWarmStart
             LowerBoundMultipliers = ShiftVariables(s.LowerBoundMultipliers),
             UpperBoundMultipliers = ShiftVariables(s.UpperBoundMultipliers),
         });
+    }
+
+    /// <summary>
+    /// Writes ζ (or a per-variable vector like it) shifted by one stage into <paramref name="target"/>: (x_t, u_t) ←
+    /// (x_{t+1}, u_{t+1}), the last control and the terminal state repeated. Every entry of the target is written.
+    /// </summary>
+    internal static void ShiftPrimal(OcpLayout l, ReadOnlySpan<double> v, Span<double> target)
+    {
+        int H = l.Horizon, w = l.StageWidth, n = l.StateCount;
+        v.Slice(w, (H - 1) * w).CopyTo(target);                                                   // z_t ← z_{t+1}, t < H−1
+        v.Slice(l.StateOffset(H), n).CopyTo(target[l.StateOffset(H - 1)..]);                     // x_{H−1} ← x_H
+        v.Slice(l.ControlOffset(H - 1), l.ControlCount).CopyTo(target[l.ControlOffset(H - 1)..]); // u_{H−1} repeated
+        v.Slice(l.StateOffset(H), n).CopyTo(target[l.StateOffset(H)..]);                          // x_H repeated
     }
 }

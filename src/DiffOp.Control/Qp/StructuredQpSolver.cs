@@ -23,7 +23,7 @@ internal enum QpOutcome
 /// Unknowns: ζ, the equality multipliers y, slacks sᵢ = hᵢ − aᵢᵀζ ≥ 0 and their multipliers zᵢ ≥ 0, with the
 /// Lagrangian J + yᵀ(Eζ − b) + Σ zᵢ(aᵢᵀζ − hᵢ) — Ipopt's sign, so the result is an <see cref="NlpSolution"/> like Ipopt's.
 /// </summary>
-internal sealed class StructuredQpSolver
+internal sealed partial class StructuredQpSolver
 {
     private readonly OptimalControl.Ocp _ocp;
     private readonly QpStageData _d;
@@ -248,81 +248,25 @@ internal sealed class StructuredQpSolver
         return alpha;
     }
 
-    private Span<double> StageBlock(double[] vector, int t) => vector.AsSpan(t * _w, t < _h ? _w : _n);
-
-    // Inequality k of stage t: rows first (G or G_H), then the stage's bound rows.
-    private double Rhs(int t, int k)
-    {
-        int local = k - _ineqStart[t], rows = t < _h ? _d.P : _d.R;
-        if (local < rows) return -(t < _h ? _d.G0 : _d.G0H)[local];
-        return BoundsOf(t).Rhs[local - rows];
-    }
-
-    private double Dot(int t, int k, ReadOnlySpan<double> block)
-    {
-        int local = k - _ineqStart[t], rows = t < _h ? _d.P : _d.R;
-        if (local < rows)
-        {
-            int width = block.Length;
-            var a = (t < _h ? _d.G : _d.GH).AsSpan(local * width, width);
-            double s = 0;
-            for (int j = 0; j < width; j++) s += a[j] * block[j];
-            return s;
-        }
-        var b = BoundsOf(t);
-        return b.Sign[local - rows] * block[b.Index[local - rows]];
-    }
-
-    private void AddRow(int t, int k, double factor, Span<double> block)
-    {
-        int local = k - _ineqStart[t], rows = t < _h ? _d.P : _d.R;
-        if (local < rows)
-        {
-            int width = block.Length;
-            var a = (t < _h ? _d.G : _d.GH).AsSpan(local * width, width);
-            for (int j = 0; j < width; j++) block[j] += factor * a[j];
-            return;
-        }
-        var b = BoundsOf(t);
-        block[b.Index[local - rows]] += factor * b.Sign[local - rows];
-    }
-
-    private void AddOuter(int t, int k, double factor, Span<double> matrix, int width)
-    {
-        int local = k - _ineqStart[t], rows = t < _h ? _d.P : _d.R;
-        if (local < rows)
-        {
-            var a = (t < _h ? _d.G : _d.GH).AsSpan(local * width, width);
-            for (int i = 0; i < width; i++)
-            {
-                if (a[i] == 0) continue;
-                for (int j = 0; j < width; j++) matrix[i * width + j] += factor * a[i] * a[j];
-            }
-            return;
-        }
-        int index = BoundsOf(t).Index[local - rows];
-        matrix[index * width + index] += factor;
-    }
-
-    private static double MaxAbs(ReadOnlySpan<double> v)
-    {
-        double m = 0;
-        foreach (double x in v) m = Math.Max(m, Math.Abs(x));
-        return m;
-    }
-
     /// <summary>
     /// The last solve's result as an <see cref="NlpSolution"/> in Ipopt's row order and multiplier sign
     /// (<see cref="OptimalControl.OcpLayout"/>), so that the active set and the sensitivities treat it like an Ipopt solution.
+    /// Given <paramref name="reuse"/>, the record is new but its arrays are those of <paramref name="reuse"/>, overwritten.
     /// </summary>
-    public NlpSolution ToNlpSolution(QpOutcome outcome, TimeSpan elapsed)
+    public NlpSolution ToNlpSolution(QpOutcome outcome, TimeSpan elapsed, NlpSolution? reuse = null)
     {
         var l = _ocp.Layout;
         int n = _n, w = _w;
-        var constraints = new double[l.RowCount];
-        var multipliers = new double[l.RowCount];
-        var lower = new double[_vars];
-        var upper = new double[_vars];
+        // New arrays, or those of reuse (an earlier result of this solver, overwritten: the allocation-free path of reused
+        // plans). Every row is written below; of the bound multipliers only the finite bounds' entries are.
+        var constraints = reuse?.Constraints ?? new double[l.RowCount];
+        var multipliers = reuse?.ConstraintMultipliers ?? new double[l.RowCount];
+        var lower = reuse?.LowerBoundMultipliers ?? new double[_vars];
+        var upper = reuse?.UpperBoundMultipliers ?? new double[_vars];
+        var x = reuse?.X ?? new double[_vars];
+        Array.Clear(lower);
+        Array.Clear(upper);
+        _zeta.CopyTo(x, 0);
         double objective = 0;
         for (int i = 0; i < n; i++) { constraints[i] = _zeta[i] - _xInit[i]; multipliers[i] = _y[i]; }
         for (int t = 0; t <= _h; t++)
@@ -379,7 +323,7 @@ internal sealed class StructuredQpSolver
         };
         return new NlpSolution
         {
-            Status = status, SolverName = nameof(OptimalControl.OcpSolveMethod.StructuredQp), SolverStatus = solverStatus, X = (double[])_zeta.Clone(), Objective = objective, Constraints = constraints,
+            Status = status, SolverName = nameof(OptimalControl.OcpSolveMethod.StructuredQp), SolverStatus = solverStatus, X = x, Objective = objective, Constraints = constraints,
             ConstraintMultipliers = multipliers, LowerBoundMultipliers = lower, UpperBoundMultipliers = upper,
             Iterations = Iterations, SolveTime = elapsed,
         };

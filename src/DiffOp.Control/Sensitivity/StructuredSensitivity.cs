@@ -16,7 +16,8 @@ public sealed class StructuredSensitivity : ISensitivitySolver
     private readonly SensitivityOptions _options;
     private readonly BandedLu _lu = new();
     private KktOrdering? _ordering;
-    private OcpSolution? _factored;   // the solution whose factors _lu holds
+    private OcpSolution? _factored;   // the solution whose factors _lu holds, at version _factoredVersion
+    private long _factoredVersion;
     private double[] _w = [], _gradient = [], _rhs = [];
 
     /// <summary>Creates the solver for solutions of <paramref name="ocp"/>.</summary>
@@ -137,12 +138,13 @@ public sealed class StructuredSensitivity : ISensitivitySolver
 
     /// <summary>
     /// Factors the KKT matrix of <paramref name="solution"/>, or reuses the factors when the previous call factored the same
-    /// solution object (solutions are immutable): training asks for ∂u*/∂θ rows when it plans and for a VJP when it scores
-    /// the same plan, and the second call then costs only its sweeps.
+    /// solution object at the same version (a reused plan, <see cref="OcpSolution.IsReused"/>, changes its version when a later
+    /// solve overwrites it; other solutions never change): training asks for ∂u*/∂θ rows when it plans and for a VJP when it
+    /// scores the same plan, and the second call then costs only its sweeps.
     /// </summary>
     private KktOrdering Factor(OcpSolution solution)
     {
-        if (ReferenceEquals(solution, _factored) && _ordering is not null) return _ordering;
+        if (ReferenceEquals(solution, _factored) && solution.Version == _factoredVersion && _ordering is not null) return _ordering;
         _factored = null;
         var blocks = _assembler.AssembleReused(solution);
         if (_ordering is null) _ordering = new KktOrdering(blocks);
@@ -156,6 +158,7 @@ public sealed class StructuredSensitivity : ISensitivitySolver
         int zeroPivot = _lu.Factor(_options.RelativePivotTolerance);
         if (zeroPivot >= 0) throw SingularKkt.At(ordering, zeroPivot);
         _factored = solution;
+        _factoredVersion = solution.Version;
         return ordering;
     }
 }

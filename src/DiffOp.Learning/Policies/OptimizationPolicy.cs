@@ -15,6 +15,8 @@ public sealed class OptimizationPolicy : IDisposable
     private readonly StructuredSensitivity _sensitivity;
     private readonly double[] _context;
     private double[] _v = [], _gradient = [];
+    private readonly OcpSolution?[] _reused = new OcpSolution?[2];   // the two plans PlanReused alternates between
+    private int _nextSlot;
 
     /// <summary>Creates the policy for <paramref name="ocp"/> acting in <paramref name="mode"/>.</summary>
     public OptimizationPolicy(Ocp ocp, PolicyMode mode, OcpSolverOptions? options = null, double[]? context = null)
@@ -63,6 +65,23 @@ public sealed class OptimizationPolicy : IDisposable
     {
         var warm = previous is { IsSuccess: true } && Mode == PolicyMode.Step ? OcpWarmStart.Shifted(previous) : null;
         return _solver.Solve(theta, state, _context, warm);
+    }
+
+    /// <summary>
+    /// <see cref="Plan"/> without allocating: the same plan (bit for bit), but written into one of two solutions this
+    /// policy owns and reuses (<see cref="OcpSolution.IsReused"/>). The calls alternate between the two, so the plan
+    /// returned stays valid through the next call (it can be its <paramref name="previous"/>) and is overwritten in place by
+    /// the call after that: copy what must outlive it. The training rollouts (<see cref="Training.RolloutWorker"/>) plan
+    /// this way. Only the structured QP solver writes in place; a plan that Ipopt solves is an ordinary new solution.
+    /// </summary>
+    public OcpSolution PlanReused(ReadOnlySpan<double> theta, ReadOnlySpan<double> state, OcpSolution? previous = null)
+    {
+        var shiftFrom = previous is { IsSuccess: true } && Mode == PolicyMode.Step ? previous : null;
+        int slot = _nextSlot;
+        _nextSlot ^= 1;
+        var plan = _solver.SolveReused(_reused[slot], theta, state, _context, shiftFrom);
+        if (plan.IsReused) _reused[slot] = plan;
+        return plan;
     }
 
     /// <summary>

@@ -10,7 +10,8 @@ namespace DiffOp.Learning.Training;
 /// loop). Step mode re-plans every step (warm-started from the shifted previous plan); Traj mode plans once per
 /// H steps and acts open loop. With exploration, each action is u* plus a truncated-Gaussian deviation and the
 /// score accumulates (u − u*)ᵀ∂u*/∂θ/σ² through one VJP per plan — or, when the request asks for per-stage scores or
-/// the Fisher metric, through ∂u*_t/∂θ of the executed stages. Owns its environment and policy: one per worker.
+/// the Fisher metric, through ∂u*_t/∂θ of the executed stages. Plans are the policy's reused ones
+/// (<see cref="OptimizationPolicy.PlanReused"/>), so a step allocates nothing. Owns its environment and policy: one per worker.
 /// </summary>
 public sealed class RolloutWorker : IDisposable
 {
@@ -80,7 +81,7 @@ public sealed class RolloutWorker : IDisposable
                 if (plan is not null && request.Explore && planStages > 0 && !TryScore(plan, planStart, planStages, episode, clock))
                     return episode.Dropped(request);
                 clock.Restart();
-                var next = _policy.Plan(theta, _state, plan);
+                var next = _policy.PlanReused(theta, _state, plan);   // overwrites the plan before `plan`, which is no longer used
                 episode.Forward += clock.Elapsed.TotalSeconds;
                 episode.Solves++;
                 planStart = t;
