@@ -151,7 +151,7 @@ public class TrustRegionTests
         var rejected = optimizer.ConcludeTrustRegionStep(proposal, -1.0, []);
         Assert.That(rejected.Accepted, Is.False);
         Assert.That(rejected.Ratio, Is.LessThan(0));
-        Assert.That(rejected.Radius, Is.EqualTo(0.5 * Math.Min(1.0, proposal.StepLength)).Within(1e-12));
+        Assert.That(rejected.Radius, Is.EqualTo(0.5).Within(1e-12), "Δ halves");
 
         var next = optimizer.ProposeTrustRegionStep(theta, [3, 4], identity, null)!;
         Assert.That(next.StepLength, Is.EqualTo(rejected.Radius).Within(0.01 * rejected.Radius), "the next step uses the shrunken radius");
@@ -159,6 +159,21 @@ public class TrustRegionTests
         Assert.That(good.Accepted, Is.True);
         Assert.That(good.Radius, Is.EqualTo(2 * rejected.Radius).Within(1e-12), "ρ = 1 at the boundary doubles Δ");
         Assert.That(optimizer.ConcludeTrustRegionStep(next, double.NaN, []).Accepted, Is.False, "nothing measured: rejected");
+    }
+
+    [Test]
+    public void PoorRatio_OnAnInteriorStep_HalvesTheRadius_NotTheStepLength()
+    {
+        // A curved model (B = 100·I) makes the step −B⁻¹ĝ short, well inside Δ = 1. A poor ratio halves Δ to 0.5;
+        // shrinking to half the step collapsed Δ on noisy ratios and took many iterations to undo.
+        var optimizer = new ParameterOptimizer(OptimizerKind.TrustRegion, 1, 2, trustRadius: 1.0);
+        optimizer.RestoreTrustRegion([100, 0, 0, 100], 1.0);
+        double[] theta = [0, 0], identity = [1, 0, 0, 1];
+        var proposal = optimizer.ProposeTrustRegionStep(theta, [3, 4], identity, null)!;
+        Assert.That(proposal.StepLength, Is.LessThan(0.1), "an interior step");
+        var rejected = optimizer.ConcludeTrustRegionStep(proposal, -1.0, []);
+        Assert.That(rejected.Accepted, Is.False);
+        Assert.That(rejected.Radius, Is.EqualTo(0.5).Within(1e-12));
     }
 
     [Test]

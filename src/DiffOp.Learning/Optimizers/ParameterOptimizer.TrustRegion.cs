@@ -148,7 +148,7 @@ public sealed partial class ParameterOptimizer
 
     /// <summary>
     /// The ratio test: ρ = <paramref name="measuredDecrease"/> / predicted decrease; the step is accepted when ρ ≥
-    /// <see cref="AcceptRatio"/>. Δ halves (to at most half the step's length) when ρ &lt; ¼ and doubles when ρ &gt; ¾ and
+    /// <see cref="AcceptRatio"/>. Δ halves when ρ &lt; ¼ and doubles when ρ &gt; ¾ and
     /// the step reached the boundary. B takes a Powell-damped BFGS update from y = <paramref name="candidateGradient"/> − ĝ
     /// (an estimate at the candidate from the same samples as ĝ), whether or not the step is accepted; empty: no update.
     /// </summary>
@@ -168,7 +168,10 @@ public sealed partial class ParameterOptimizer
         bool accepted = ratio >= AcceptRatio;
         double initial = TrustRadius!.Value;
         double radius = Radius;
-        if (!(ratio >= ShrinkBelow)) radius = ShrinkFactor * Math.Min(radius, proposal.StepLength > 0 ? proposal.StepLength : radius);
+        // Halve Δ itself, not the (possibly much shorter) step: with a curved model the step is often interior, and a noisy
+        // ratio would otherwise collapse Δ by orders of magnitude in one iteration (seen on voltage: 0.004 → 4e-5), after
+        // which the doubling rule needs many iterations to recover.
+        if (!(ratio >= ShrinkBelow)) radius = ShrinkFactor * radius;
         else if (ratio > GrowAbove && proposal.StepLength >= 0.9 * radius) radius *= GrowFactor;
         radius = Math.Clamp(radius, initial / RadiusRange, initial * RadiusRange);
         var model = proposal.Model.Length == Hessian.Length ? (double[])proposal.Model.Clone() : (double[])Hessian.Clone();
