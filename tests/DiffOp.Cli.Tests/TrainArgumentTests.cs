@@ -77,6 +77,31 @@ public class TrainArgumentTests
     }
 
     [Test]
+    public void Train_VoltageTrajDefaultRecipe_IsTheTrustRegionRuleOnBatchesOf100_StepKeepsAdam()
+    {
+        System.Text.Json.JsonElement Config(params string[] extra)
+        {
+            string dir = Out();
+            var (code, err) = Run(["train", "voltage", "--iterations", "1", "--eval-episodes", "0", "--out", dir, .. extra]);
+            Assert.That(code, Is.EqualTo(0), err);
+            var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "config.json"))).RootElement.Clone();
+            Directory.Delete(dir, recursive: true);
+            return config;
+        }
+        var traj = Config("--mode", "traj");
+        Assert.That(traj.GetProperty("optimizer").GetString(), Is.EqualTo("TrustRegion"));
+        Assert.That(traj.GetProperty("rollouts").GetInt32(), Is.EqualTo(100));
+        Assert.That(traj.GetProperty("schedule").GetString(), Is.EqualTo("Constant"));
+        Assert.That(traj.GetProperty("tangent_exploration").GetBoolean(), Is.True, "the exploration of the other recipe");
+        var step = Config("--mode", "step", "--rollouts", "2");
+        Assert.That(step.GetProperty("optimizer").GetString(), Is.EqualTo("Adam"));
+        Assert.That(step.GetProperty("schedule").GetString(), Is.EqualTo("Cosine"));
+        var adam = Config("--mode", "traj", "--optimizer", "adam", "--rollouts", "10");
+        Assert.That(adam.GetProperty("optimizer").GetString(), Is.EqualTo("Adam"));
+        Assert.That(adam.GetProperty("schedule").GetString(), Is.EqualTo("Cosine"), "leaving the trust-region recipe restores Adam's recommended schedule");
+    }
+
+    [Test]
     public void Train_UnknownEnvironment_ListsTheKnownOnes()
     {
         var (code, err) = Run("train", "pendulum", "--out", Out());

@@ -110,7 +110,7 @@ internal static class TrainCommand
                     var policyMode = parse.GetValue(mode) == "traj" ? PolicyMode.Traj : PolicyMode.Step;
                     var baseOptions = parse.GetValue(recipe) == "paper"
                         ? TrainingOptions.Paper(policyMode)
-                        : TrainingOptions.Recommended(policyMode, model.ExplorationScale, model.RecommendedLearningRate);
+                        : model.RecommendedOptions(policyMode);
                     T Pick<T>(Option<T> option, T fromRecipe) => parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)! : fromRecipe;
                     config = new RunConfig
                     {
@@ -126,8 +126,12 @@ internal static class TrainCommand
                         TangentExploration = parse.GetResult(exploration) is { Implicit: false } ? parse.GetValue(exploration) == "tangent" : baseOptions.TangentExploration,
                         Schedule = parse.GetResult(schedule) is { Implicit: false }
                             ? (parse.GetValue(schedule) == "cosine" ? LearningRateSchedule.Cosine : LearningRateSchedule.Constant)
-                            : parse.GetResult(optimizer) is { Implicit: false } && ParseOptimizer(parse.GetValue(optimizer)!) == OptimizerKind.TrustRegion
-                                ? LearningRateSchedule.Constant   // the radius is the trust-region rule's step control
+                            : parse.GetResult(optimizer) is { Implicit: false } && ParseOptimizer(parse.GetValue(optimizer)!) is var chosen
+                                ? chosen == OptimizerKind.TrustRegion
+                                    ? LearningRateSchedule.Constant   // the radius is the trust-region rule's step control
+                                    : baseOptions.Optimizer == OptimizerKind.TrustRegion && parse.GetValue(recipe) != "paper"
+                                        ? LearningRateSchedule.Cosine   // leaving a trust-region recipe: the other rules' recommended schedule
+                                        : baseOptions.Schedule
                                 : baseOptions.Schedule,
                         LogScale = parse.GetResult(logScale) is { Implicit: false }
                             ? parse.GetValue(logScale)

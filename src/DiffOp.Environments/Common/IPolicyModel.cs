@@ -1,4 +1,6 @@
 using DiffOp.Control.OptimalControl;
+using DiffOp.Learning.Policies;
+using DiffOp.Learning.Training;
 
 namespace DiffOp.Environments.Common;
 
@@ -54,6 +56,13 @@ public interface IPolicyModel
 
     /// <summary>The recommended recipe's Adam step size η, in θ's units (the largest that stayed stable in measurements).</summary>
     double RecommendedLearningRate { get; }
+
+    /// <summary>
+    /// The default recipe for this task in <paramref name="mode"/> (what <c>diffop train</c> uses without <c>--recipe paper</c>):
+    /// by default <see cref="TrainingOptions.Recommended"/> with <see cref="ExplorationScale"/> and
+    /// <see cref="RecommendedLearningRate"/>; a task overrides it where another recipe measured better.
+    /// </summary>
+    TrainingOptions RecommendedOptions(PolicyMode mode) => TrainingOptions.Recommended(mode, ExplorationScale, RecommendedLearningRate);
 
     /// <summary>Builds the policy OCP with horizon <paramref name="horizon"/> whose parameter blocks start at <paramref name="theta"/>.</summary>
     /// <param name="horizon">H (number of control steps).</param>

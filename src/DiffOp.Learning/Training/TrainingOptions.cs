@@ -152,6 +152,17 @@ public sealed record TrainingOptions
         };
     }
 
+    /// <summary>
+    /// The recommended settings for a task whose gradient estimate at N = 10 is mostly noise and whose trajectory budget is
+    /// large (voltage control in Traj mode, 10,000 trajectories; docs/training.md): the exploration and estimator of
+    /// <see cref="Recommended"/>, batches of N = 100, and the trust-region quasi-Newton rule (<see cref="OptimizerKind.TrustRegion"/>,
+    /// Δ₀ = σ, constant schedule — Δ is its step control). A tested iteration runs two batches, so K iterations use at most
+    /// 2·K·N trajectories: K = 50 is the 10,000-trajectory budget.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">σ or η is not positive and finite.</exception>
+    public static TrainingOptions RecommendedTrustRegion(PolicyMode mode, double sigma, double learningRate) =>
+        Recommended(mode, sigma, learningRate) with { Rollouts = 100, Optimizer = OptimizerKind.TrustRegion, Schedule = LearningRateSchedule.Constant };
+
     /// <summary>Creates this run's optimizer (fresh state).</summary>
     /// <remarks>The trust-region rule starts with Δ₀ = <see cref="TrustRadius"/>, or σ when it is not set.</remarks>
     public ParameterOptimizer CreateOptimizer(int parameterCount) =>
