@@ -42,7 +42,7 @@ public class ClusterTests
     }
 
     private static string[] Train(int iterations, string dir, params string[] executor) =>
-        ["train", "voltage", "--mode", "traj", "--iterations", iterations.ToString(), "--seed", "3", .. executor, "--out", dir];
+        ["train", "voltage", "--mode", "traj", "--iterations", iterations.ToString(), "--optimizer", "adam", "--rollouts", "10", "--seed", "3", .. executor, "--out", dir];
 
     /// <summary>params.json of the same run with one local worker (computed once per iteration count).</summary>
     private byte[] Reference(int iterations)

@@ -30,7 +30,7 @@ internal static partial class ExecutorThroughput
         if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
         Directory.CreateDirectory(root);
         string[] Train(string dir, int k, string[] executor) =>
-            ["train", "voltage", "--mode", "traj", "--iterations", k.ToString(CultureInfo.InvariantCulture), "--seed", "0", "--quiet", .. executor, "--out", dir];
+            ["train", "voltage", "--mode", "traj", "--iterations", k.ToString(CultureInfo.InvariantCulture), "--optimizer", "adam", "--rollouts", "10", "--seed", "0", "--quiet", .. executor, "--out", dir];
 
         using var primary = Silo.Start(null, Path.Combine(root, "silo-1.log"));
         using var second = Silo.Start(primary, Path.Combine(root, "silo-2.log"));

@@ -20,7 +20,11 @@ internal sealed record MachineInfo(string Cpu, int Cores, string OperatingSystem
 internal sealed record TrainingRunSummary(
     string Environment, PolicyMode Mode, int Seed, string Label,
     IReadOnlyList<(int Iteration, double Value)> Evaluation, IReadOnlyList<(int Iteration, double Value)> Exploring,
-    double WallSeconds, double ForwardSeconds, double BackwardSeconds, long Solves);
+    double WallSeconds, double ForwardSeconds, double BackwardSeconds, long Solves)
+{
+    /// <summary>N, the run's rollouts per iteration (the learning curves' x axis is iteration × N).</summary>
+    public int Rollouts { get; init; } = ResultsPlan.Rollouts;
+}
 
 /// <summary>Transient and steady-state cost of one voltage policy on scenarios 0..S−1 (docs/environments-voltage.md).</summary>
 /// <param name="Policy">Row label.</param>

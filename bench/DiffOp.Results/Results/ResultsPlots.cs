@@ -20,11 +20,12 @@ internal static class ResultsPlots
         int seeds = 0;
         foreach (var (mode, color) in Modes)
         {
-            var curves = runs.Where(r => r.Environment == environment && r.Mode == mode && r.Label == "tuned").Select(r => r.Evaluation).ToArray();
-            var band = CurveStatistics.Band(curves);
+            var selected = runs.Where(r => r.Environment == environment && r.Mode == mode && r.Label == "tuned").ToArray();
+            var band = CurveStatistics.Band([.. selected.Select(r => r.Evaluation)]);
             if (band.Count == 0) continue;
-            seeds = Math.Max(seeds, curves.Length);
-            double[] xs = [.. band.Select(b => (double)b.Iteration)];
+            seeds = Math.Max(seeds, selected.Length);
+            int rollouts = selected[0].Rollouts;   // the recipe's N, the same for every seed
+            double[] xs = [.. band.Select(b => (double)b.Iteration * rollouts)];
             var fill = plot.Add.FillY(xs, [.. band.Select(b => b.Low)], [.. band.Select(b => b.High)]);
             fill.FillColor = color.WithAlpha(0.25);
             fill.LineColor = Colors.Transparent;
@@ -41,7 +42,7 @@ internal static class ResultsPlots
         }
         AddBaselines(plot, environment, baselines ?? []);
         plot.Title($"{environment}: evaluation cost over {seeds} seeds");
-        plot.XLabel("iteration");
+        plot.XLabel("iteration × N (exploring trajectories; the trust-region rule's second batches not counted)");
         plot.YLabel("episode cost (fixed evaluation episodes, u = u*)");
         plot.ShowLegend(Alignment.UpperRight);
         plot.SavePng(path, 900, 540);
@@ -58,7 +59,7 @@ internal static class ResultsPlots
             var band = CurveStatistics.Band([.. group.Select(b => b.Evaluation)]);
             if (band.Count > 0)
             {
-                double[] xs = [.. band.Select(b => (double)b.Iteration)];
+                double[] xs = [.. band.Select(b => (double)b.Iteration * ResultsPlan.Rollouts)];
                 var fill = plot.Add.FillY(xs, [.. band.Select(b => b.Low)], [.. band.Select(b => b.High)]);
                 fill.FillColor = color.WithAlpha(0.15);
                 fill.LineColor = Colors.Transparent;

@@ -62,7 +62,7 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
         foreach (var recipe in plan.Recipes.OrderBy(r => r.Environment == "voltage" ? 0 : 1))
             foreach (var mode in new[] { PolicyMode.Traj, PolicyMode.Step })
                 for (int seed = 0; seed < plan.Seeds; seed++)
-                    yield return (recipe, mode, seed, "tuned", recipe.TrainArguments(mode, seed, workers), RunSettings.Tuned(recipe));
+                    yield return (recipe, mode, seed, "tuned", recipe.TrainArguments(mode, seed, workers), RunSettings.Tuned(recipe, mode));
         if (plan.PaperSettingsRun)
         {
             var v = plan.Voltage;
@@ -90,13 +90,13 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
                 progress.WriteLine($"    {Path.GetFileName(dir)} was trained with other settings: training it again");
                 Directory.Delete(dir, recursive: true);
             }
-            int done = CompletedIterations(dir);
-            if (done >= recipe.Iterations) _reused++;
+            int done = CompletedIterations(dir), iterations = label == "paper" ? recipe.Iterations : recipe.IterationsIn(mode);
+            if (done >= iterations) _reused++;
             else
             {
-                progress.WriteLine($"    train {Path.GetFileName(dir)} ({(done > 0 ? $"resuming at {done}/" : "")}{recipe.Iterations} iterations)");
+                progress.WriteLine($"    train {Path.GetFileName(dir)} ({(done > 0 ? $"resuming at {done}/" : "")}{iterations} iterations)");
                 string[] args = done > 0
-                    ? ["train", "--resume", dir, "--iterations", Invariant(recipe.Iterations), .. EnvironmentRecipe.Parallelism(recipe.Environment, workers)]
+                    ? ["train", "--resume", dir, "--iterations", Invariant(iterations), .. EnvironmentRecipe.Parallelism(recipe.Environment, workers)]
                     : [.. arguments, "--out", dir];
                 if (done == 0 && Directory.Exists(dir)) Directory.Delete(dir, recursive: true);   // a run that never finished an iteration
                 ChildCommand.RunOrThrow(args, dir + ".log", captureOutput: false);
@@ -129,7 +129,7 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
         int episodeLength = EnvironmentCatalog.CreatePolicyModel(environment, config.Settings).EpisodeLength;
         long solves = (long)exploring.Count * config.Rollouts * (mode == PolicyMode.Step ? episodeLength : (episodeLength + config.Horizon - 1) / config.Horizon);
         return new TrainingRunSummary(environment, mode, seed, label, MetricsCsvWriter.ReadColumn(metrics, "eval_cost"), exploring,
-            Sum("wall_s"), Sum("forward_s"), Sum("backward_s"), solves);
+            Sum("wall_s"), Sum("forward_s"), Sum("backward_s"), solves) { Rollouts = config.Rollouts };
     }
 
     /// <summary>The evaluation cost of θ_true (the policy OCP equal to the true OCP) on the same fixed episodes as the curves.</summary>
@@ -275,15 +275,17 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
 /// <summary>The training settings a results job asks for, to tell whether a run folder in the work folder can be reused.</summary>
 internal sealed record RunSettings(string Recipe, double Sigma, double LearningRate, int Rollouts, int EvaluationEpisodes, int EvaluateEvery)
 {
-    /// <summary>The default recipe with the environment's σ and η.</summary>
-    public static RunSettings Tuned(EnvironmentRecipe r) => new("default", r.Sigma, r.LearningRate, ResultsPlan.Rollouts, r.EvaluationEpisodes, r.EvaluateEvery);
+    /// <summary>The default recipe with the environment's σ and η, and the mode's N and evaluation period.</summary>
+    public static RunSettings Tuned(EnvironmentRecipe r, PolicyMode mode) =>
+        new("default", r.Sigma, r.LearningRate, r.RolloutsIn(mode), r.EvaluationEpisodes, r.EvaluateEveryIn(mode));
 
     /// <summary>The paper's recipe: σ = 1, β = 0.01, SGD η = 0.1, REINFORCE.</summary>
     public static RunSettings Paper(EnvironmentRecipe r) => new("paper", 1.0, 0.1, ResultsPlan.Rollouts, r.EvaluationEpisodes, r.EvaluateEvery);
 
     public bool Matches(RunConfig c)
     {
-        var expected = Recipe == "paper" ? TrainingOptions.Paper(c.Mode) : TrainingOptions.Recommended(c.Mode, Sigma, LearningRate);
+        var expected = Recipe == "paper" ? TrainingOptions.Paper(c.Mode)
+            : EnvironmentCatalog.CreatePolicyModel(c.Environment).RecommendedOptions(c.Mode) with { Sigma = Sigma, LearningRate = LearningRate };
         return c.Algorithm == "diffop" && c.Recipe == Recipe && c.Sigma == expected.Sigma && c.Beta.Equals(expected.Beta) && c.LearningRate == expected.LearningRate &&
                c.Optimizer == expected.Optimizer && c.Estimator == expected.Estimator && c.SharedStart == expected.SharedInitialState &&
                c.Antithetic == expected.Antithetic && c.TangentExploration == expected.TangentExploration && c.Schedule == expected.Schedule &&
