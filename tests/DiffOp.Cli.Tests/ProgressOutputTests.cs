@@ -105,7 +105,7 @@ public class ProgressOutputTests
     {
         if (!File.Exists("/usr/bin/script")) Assert.Ignore("util-linux 'script' (a pseudo-terminal) is not installed.");
         string dir = Path.Combine(_root, "evaluate");
-        var (code, _, err) = CliRunner.Run("train", "voltage", "--mode", "traj", "--iterations", "1", "--rollouts", "2", "--eval-episodes", "0", "--quiet", "--out", dir);
+        var (code, _, err) = CliRunner.Run("train", "voltage", "--mode", "traj", "--iterations", "1", "--rollouts", "2", "--optimizer", "adam", "--eval-episodes", "0", "--quiet", "--out", dir);
         Assert.That(code, Is.Zero, err);
         string command = $"dotnet '{typeof(DiffOpCli).Assembly.Location}' evaluate '{dir}' --scenarios 12";
         var start = new ProcessStartInfo("/usr/bin/script") { RedirectStandardOutput = true, RedirectStandardError = true };
