@@ -20,12 +20,40 @@ internal sealed class OcpFunctions
     public required Function TerminalJacobian { get; init; }     // ∂g_H/∂x
     public required Function TerminalHessian { get; init; }      // lower ∇²_x (σ c_H + μᵀ g_H); extra inputs σ, μ (q)
 
+    /// <summary>Input slots of every stage function: (x, u, θ, p), then the Hessian's σ, λ, μ (and the mixed Jacobian's λ, μ at σ's slot).</summary>
+    public static class StageInput
+    {
+        public const int State = 0, Control = 1, Theta = 2, Context = 3, Sigma = 4, Lambda = 5, Mu = 6;
+    }
+
+    /// <summary>Input slots of every terminal function: (x, θ, p), then the Hessian's σ, μ_H.</summary>
+    public static class TerminalInput
+    {
+        public const int State = 0, Theta = 1, Context = 2, Sigma = 3, Mu = 4;
+    }
+
+    /// <summary>Writes θ and p into the slots of stage and terminal workspaces (the inputs that stay fixed during a solve).</summary>
+    public static void SetParameters(FunctionWorkspace[] stage, FunctionWorkspace[] terminal, ReadOnlySpan<double> theta, ReadOnlySpan<double> context)
+    {
+        foreach (var ws in stage)
+        {
+            theta.CopyTo(ws.Input(StageInput.Theta));
+            context.CopyTo(ws.Input(StageInput.Context));
+        }
+        foreach (var ws in terminal)
+        {
+            theta.CopyTo(ws.Input(TerminalInput.Theta));
+            context.CopyTo(ws.Input(TerminalInput.Context));
+        }
+    }
+
     public static OcpFunctions Compile(string name, OcpDefinition d)
     {
         var terminalExpressions = SxVector.Concat(new SxVector(d.TerminalCost), d.TerminalConstraints);
         if (Derivatives.Jacobian(terminalExpressions, d.Control).Sparsity.NonZeroCount > 0)
             throw new InvalidOperationException($"OCP '{name}': the terminal cost and constraints must not depend on the control u.");
         var z = SxVector.Concat(d.State, d.Control);
+        // In the order of StageInput and TerminalInput (the workspaces are filled by those slot numbers).
         (string, SxVector)[] stageIn = [("x", d.State), ("u", d.Control), ("theta", d.Theta), ("p", d.Context)];
         (string, SxVector)[] terminalIn = [("x", d.State), ("theta", d.Theta), ("p", d.Context)];
 

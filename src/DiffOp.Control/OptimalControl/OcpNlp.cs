@@ -55,16 +55,7 @@ internal sealed class OcpNlp : INlpProblem
     /// <summary>Sets θ, the context p and x_init for the next solve (lengths checked by the caller).</summary>
     public void SetData(ReadOnlySpan<double> theta, ReadOnlySpan<double> context, ReadOnlySpan<double> initialState)
     {
-        foreach (var ws in _stageWorkspaces)
-        {
-            theta.CopyTo(ws.Input(2));
-            context.CopyTo(ws.Input(3));
-        }
-        foreach (var ws in _terminalWorkspaces)
-        {
-            theta.CopyTo(ws.Input(1));
-            context.CopyTo(ws.Input(2));
-        }
+        OcpFunctions.SetParameters(_stageWorkspaces, _terminalWorkspaces, theta, context);
         initialState.CopyTo(_xInit);
     }
 
@@ -193,19 +184,19 @@ internal sealed class OcpNlp : INlpProblem
         for (int t = 0; t < _l.Horizon; t++)
         {
             LoadStage(_hess, zeta, t);
-            _hess.Input(4)[0] = objectiveFactor;
+            _hess.Input(OcpFunctions.StageInput.Sigma)[0] = objectiveFactor;
             // Row x_{t+1} − f enters Ipopt's Lagrangian as +λ(x_{t+1} − f): its curvature is −λ∇²f.
-            var lambda = _hess.Input(5);
+            var lambda = _hess.Input(OcpFunctions.StageInput.Lambda);
             var dyn = multipliers.Slice(_l.DynamicsRowOffset(t), n);
             for (int i = 0; i < n; i++) lambda[i] = -dyn[i];
-            multipliers.Slice(_l.PathRowOffset(t), p).CopyTo(_hess.Input(6));
+            multipliers.Slice(_l.PathRowOffset(t), p).CopyTo(_hess.Input(OcpFunctions.StageInput.Mu));
             _ocp.Functions.StageHessian.Evaluate(_hess);
             _hess.Output(0).CopyTo(values.Slice(k, _hessNonZeros));
             k += _hessNonZeros;
         }
         LoadTerminal(_tHess, zeta);
-        _tHess.Input(3)[0] = objectiveFactor;
-        multipliers.Slice(_l.TerminalRowOffset, _l.TerminalConstraintCount).CopyTo(_tHess.Input(4));
+        _tHess.Input(OcpFunctions.TerminalInput.Sigma)[0] = objectiveFactor;
+        multipliers.Slice(_l.TerminalRowOffset, _l.TerminalConstraintCount).CopyTo(_tHess.Input(OcpFunctions.TerminalInput.Mu));
         _ocp.Functions.TerminalHessian.Evaluate(_tHess);
         _tHess.Output(0).CopyTo(values.Slice(k, _tHessNonZeros));
     }

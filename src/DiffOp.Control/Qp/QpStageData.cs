@@ -66,16 +66,16 @@ internal sealed class QpStageData
         var fn = _ocp.Functions;
         foreach (var ws in (ReadOnlySpan<FunctionWorkspace>)[_cost, _costGrad, _cons, _jac, _hess])
         {
-            ws.Input(0).Clear(); ws.Input(1).Clear();
-            theta.CopyTo(ws.Input(2)); context.CopyTo(ws.Input(3));
+            ws.Input(OcpFunctions.StageInput.State).Clear(); ws.Input(OcpFunctions.StageInput.Control).Clear();
+            theta.CopyTo(ws.Input(OcpFunctions.StageInput.Theta)); context.CopyTo(ws.Input(OcpFunctions.StageInput.Context));
         }
         foreach (var ws in (ReadOnlySpan<FunctionWorkspace>)[_tCost, _tCostGrad, _tCons, _tJac, _tHess])
         {
-            ws.Input(0).Clear();
-            theta.CopyTo(ws.Input(1)); context.CopyTo(ws.Input(2));
+            ws.Input(OcpFunctions.TerminalInput.State).Clear();
+            theta.CopyTo(ws.Input(OcpFunctions.TerminalInput.Theta)); context.CopyTo(ws.Input(OcpFunctions.TerminalInput.Context));
         }
-        _hess.Input(4)[0] = 1.0; _hess.Input(5).Clear(); _hess.Input(6).Clear();   // σ = 1, λ = 0, μ = 0: the cost's Hessian
-        _tHess.Input(3)[0] = 1.0; _tHess.Input(4).Clear();
+        _hess.Input(OcpFunctions.StageInput.Sigma)[0] = 1.0; _hess.Input(OcpFunctions.StageInput.Lambda).Clear(); _hess.Input(OcpFunctions.StageInput.Mu).Clear();   // σ = 1, λ = 0, μ = 0: the cost's Hessian
+        _tHess.Input(OcpFunctions.TerminalInput.Sigma)[0] = 1.0; _tHess.Input(OcpFunctions.TerminalInput.Mu).Clear();
 
         fn.StageCost.Evaluate(_cost); C0 = _cost.Output(0)[0];
         fn.StageCostGradient.Evaluate(_costGrad); _costGrad.Output(0).CopyTo(Qv);

@@ -108,9 +108,9 @@ public sealed class KktBlockAssembler
             Negate(solution.PathMultipliers(t), _nu);   // ν = −λ_paper ≥ 0 for g ≤ 0
 
             Load(_hess, x, u);
-            _hess.Input(4)[0] = 1.0;
-            lambda.CopyTo(_hess.Input(5));
-            _nu.CopyTo(_hess.Input(6));
+            _hess.Input(OcpFunctions.StageInput.Sigma)[0] = 1.0;
+            lambda.CopyTo(_hess.Input(OcpFunctions.StageInput.Lambda));
+            _nu.CopyTo(_hess.Input(OcpFunctions.StageInput.Mu));
             f.StageHessian.Evaluate(_hess);
             Symmetric(f.StageHessian.OutputSparsity(0), _hess.Output(0), w, b.StageHessians[t]);
 
@@ -136,9 +136,9 @@ public sealed class KktBlockAssembler
         // Terminal stage.
         var xH = solution.State(H);
         Negate(solution.TerminalMultipliers, _nuH);
-        xH.CopyTo(_tHess.Input(0));
-        _tHess.Input(3)[0] = 1.0;
-        _nuH.CopyTo(_tHess.Input(4));
+        xH.CopyTo(_tHess.Input(OcpFunctions.TerminalInput.State));
+        _tHess.Input(OcpFunctions.TerminalInput.Sigma)[0] = 1.0;
+        _nuH.CopyTo(_tHess.Input(OcpFunctions.TerminalInput.Mu));
         f.TerminalHessian.Evaluate(_tHess);
         Symmetric(f.TerminalHessian.OutputSparsity(0), _tHess.Output(0), n, b.TerminalHessian);
         xH.CopyTo(_tMixed.Input(0));
@@ -220,19 +220,8 @@ public sealed class KktBlockAssembler
         return rows;
     }
 
-    private void SetData(ReadOnlySpan<double> theta, ReadOnlySpan<double> context)
-    {
-        foreach (var ws in _stageWorkspaces)
-        {
-            theta.CopyTo(ws.Input(2));
-            context.CopyTo(ws.Input(3));
-        }
-        foreach (var ws in _terminalWorkspaces)
-        {
-            theta.CopyTo(ws.Input(1));
-            context.CopyTo(ws.Input(2));
-        }
-    }
+    private void SetData(ReadOnlySpan<double> theta, ReadOnlySpan<double> context) =>
+        OcpFunctions.SetParameters(_stageWorkspaces, _terminalWorkspaces, theta, context);
 
     private static void Load(FunctionWorkspace ws, ReadOnlySpan<double> x, ReadOnlySpan<double> u)
     {

@@ -61,10 +61,10 @@ public sealed class ValueGradient
         {
             for (int t = 0; t < _ocp.Horizon; t++)
             {
-                solution.State(t).CopyTo(ws.Input(0));
-                solution.Control(t).CopyTo(ws.Input(1));
-                theta.CopyTo(ws.Input(2));
-                context.CopyTo(ws.Input(3));
+                solution.State(t).CopyTo(ws.Input(OcpFunctions.StageInput.State));
+                solution.Control(t).CopyTo(ws.Input(OcpFunctions.StageInput.Control));
+                theta.CopyTo(ws.Input(OcpFunctions.StageInput.Theta));
+                context.CopyTo(ws.Input(OcpFunctions.StageInput.Context));
                 _stage.Evaluate(ws);
                 Scatter(ws.Output(0), _stage.OutputSparsity(0), null, 1.0, gradient, transposedVector: true);
                 Scatter(ws.Output(1), _stage.OutputSparsity(1), solution.DynamicsMultipliers(t), 1.0, gradient);    // + f_θᵀλ_t
@@ -73,9 +73,9 @@ public sealed class ValueGradient
         }
         using (var ws = _terminal.CreateWorkspace())
         {
-            solution.State(_ocp.Horizon).CopyTo(ws.Input(0));
-            theta.CopyTo(ws.Input(1));
-            context.CopyTo(ws.Input(2));
+            solution.State(_ocp.Horizon).CopyTo(ws.Input(OcpFunctions.TerminalInput.State));
+            theta.CopyTo(ws.Input(OcpFunctions.TerminalInput.Theta));
+            context.CopyTo(ws.Input(OcpFunctions.TerminalInput.Context));
             _terminal.Evaluate(ws);
             Scatter(ws.Output(0), _terminal.OutputSparsity(0), null, 1.0, gradient, transposedVector: true);
             if (_q > 0) Scatter(ws.Output(1), _terminal.OutputSparsity(1), solution.TerminalMultipliers, -1.0, gradient);
