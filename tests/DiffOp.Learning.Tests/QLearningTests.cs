@@ -58,6 +58,23 @@ public class QLearningTests
     }
 
     [Test]
+    public void AThetaAtWhichEveryPlanFails_EndsTheIterationEarly_WithoutAnUpdate()
+    {
+        // r = −10 makes the plan problem unbounded below: no plan, no Q can be formed. After 25 failed plans (5 episodes of 6 steps) the
+        // iteration stops collecting, gives up on Q after 25 failures, and leaves θ alone.
+        var environment = new ScalarEnvironment(6, fixedStart: null, controlWeight: 0.2);
+        using var learner = new QLearning(environment, ScalarPolicy.Build(3), ScalarPolicy.Build(2),
+            new QLearningOptions { LearningRate = 0.1, EpisodesPerIteration = 10 }, lowerBounds: [1e-3, double.NegativeInfinity]);
+        double[] theta = [-10.0, 0.0];
+        var result = learner.RunIteration(theta, 0, runSeed: 1);
+        Assert.That(result.Updated, Is.False);
+        Assert.That(result.Transitions, Is.Zero);
+        Assert.That(result.FailedTransitions, Is.EqualTo(30), "5 of the 10 episodes were run (the first 30 plans all failed), every transition counted failed");
+        Assert.That(theta, Is.EqualTo(new[] { -10.0, 0.0 }));
+        Assert.That(double.IsFinite(result.MeanEpisodeCost), Is.True, "the mean is over the episodes that ran");
+    }
+
+    [Test]
     public void BadSettings_AreRejected()
     {
         var environment = new ScalarEnvironment(6);

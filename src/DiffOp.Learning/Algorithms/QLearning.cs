@@ -79,7 +79,17 @@ public sealed class QLearning : IDisposable
     /// <summary>θ_V, the critic-only value offset (<see cref="QLearningOptions.LearnValueOffset"/>); 0 at the start.</summary>
     public double ValueOffset { get; set; }
 
-    /// <summary>One iteration at θ (updated in place); episodes draw their starts and noise from the run seed and the iteration.</summary>
+    /// <summary>
+    /// Plans (while collecting episodes) or Q evaluations that fail from the start of an iteration, in a row and with none
+    /// succeeding, after which the iteration is abandoned without an update.
+    /// </summary>
+    public const int FailFastCount = 25;
+
+    /// <summary>
+    /// One iteration at θ (updated in place); episodes draw their starts and noise from the run seed and the iteration. When
+    /// the first <see cref="FailFastCount"/> plans or Q evaluations of the iteration all fail, it stops there and applies no
+    /// update (the run's stall rule then ends a diverged run quickly).
+    /// </summary>
     public QLearningIteration RunIteration(double[] theta, int iteration, int runSeed)
     {
         ArgumentNullException.ThrowIfNull(theta);
@@ -88,8 +98,13 @@ public sealed class QLearning : IDisposable
         var transitions = new List<(double[] S, double[] A, double Cost, double[] Next, bool Last)>();
         double totalCost = 0;
         using var feedback = new FeedbackPolicy(_policy, theta);
+        int steps = 0, episodes = 0;
         for (int e = 0; e < _options.EpisodesPerIteration; e++)
         {
+            // At a θ where every plan fails (a diverged step size) nothing can be learned from this iteration; stop early
+            // instead of running every episode with failing solves (minutes per iteration on the larger tasks).
+            if (steps >= FailFastCount && feedback.SolveFailures == steps) break;
+            episodes++;
             int seed = SeedSequence.Rollout(runSeed, iteration, e);
             var noise = new Random(SeedSequence.Noise(seed));
             var s = new double[n];
@@ -103,6 +118,7 @@ public sealed class QLearning : IDisposable
                     a[j] = Math.Clamp(a[j] + _options.ExplorationSigma * TransitionRecorder.Gaussian(noise), _ocp.ControlLower[j], _ocp.ControlUpper[j]);
                 var next = new double[n];
                 var step = _environment.Step(a, next);
+                steps++;
                 totalCost += step.Cost;
                 // The episode's last transition (a failure, with its penalty cost, or the time limit, where the control
                 // tasks add the terminal cost to ℓ) has the target ℓ alone: no bootstrap from V(s′).
@@ -119,6 +135,7 @@ public sealed class QLearning : IDisposable
         var context = _ocp.DefaultContext();
         foreach (var (s, a, cost, next, last) in transitions)
         {
+            if (used == 0 && failed >= FailFastCount) { failed = transitions.Count; break; }   // Q cannot be formed at this θ
             var q = _q.Evaluate(theta, s, a, context);
             if (!q.Success) { failed++; continue; }
             double bootstrap = 0;
@@ -134,7 +151,7 @@ public sealed class QLearning : IDisposable
             tdSum += delta;
             used++;
         }
-        double meanCost = totalCost / _options.EpisodesPerIteration;
+        double meanCost = totalCost / episodes;
         if (used == 0) return new QLearningIteration(meanCost, double.NaN, 0, failed, false);
         var updated = new double[theta.Length];
         for (int i = 0; i < theta.Length; i++)
