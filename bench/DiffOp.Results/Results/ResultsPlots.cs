@@ -24,16 +24,8 @@ internal static class ResultsPlots
             var band = CurveStatistics.Band([.. selected.Select(r => r.Evaluation)]);
             if (band.Count == 0) continue;
             seeds = Math.Max(seeds, selected.Length);
-            int rollouts = selected[0].Rollouts;   // the recipe's N, the same for every seed
-            double[] xs = [.. band.Select(b => (double)b.Iteration * rollouts)];
-            var fill = plot.Add.FillY(xs, [.. band.Select(b => b.Low)], [.. band.Select(b => b.High)]);
-            fill.FillColor = color.WithAlpha(0.25);
-            fill.LineColor = Colors.Transparent;
-            var line = plot.Add.Scatter(xs, [.. band.Select(b => b.Mean)]);
-            line.Color = color;
-            line.MarkerSize = 0;
-            line.LineWidth = 2;
-            line.LegendText = $"DiffOP {mode} (mean; 20–80 %)";
+            // x = iteration × the recipe's N (the same for every seed)
+            AddBand(plot, band, selected[0].Rollouts, color, 0.25, 2, $"DiffOP {mode} (mean; 20–80 %)");
             if (trueCost.TryGetValue(ResultsData.Key(environment, mode), out double reference) && double.IsFinite(reference))
             {
                 var h = plot.Add.HorizontalLine(reference, 1.5f, color, LinePattern.Dashed);
@@ -59,15 +51,7 @@ internal static class ResultsPlots
             var band = CurveStatistics.Band([.. group.Select(b => b.Evaluation)]);
             if (band.Count > 0)
             {
-                double[] xs = [.. band.Select(b => (double)b.Iteration * ResultsPlan.Rollouts)];
-                var fill = plot.Add.FillY(xs, [.. band.Select(b => b.Low)], [.. band.Select(b => b.High)]);
-                fill.FillColor = color.WithAlpha(0.15);
-                fill.LineColor = Colors.Transparent;
-                var line = plot.Add.Scatter(xs, [.. band.Select(b => b.Mean)]);
-                line.Color = color;
-                line.MarkerSize = 0;
-                line.LineWidth = 1.5f;
-                line.LegendText = $"{name}, {group.First().Mode}";
+                AddBand(plot, band, ResultsPlan.Rollouts, color, 0.15, 1.5f, $"{name}, {group.First().Mode}");
                 continue;
             }
             var finals = group.Select(b => b.FinalCost).Where(double.IsFinite).ToArray();
@@ -75,6 +59,20 @@ internal static class ResultsPlots
             var level = plot.Add.HorizontalLine(finals.Average(), 1.5f, color, LinePattern.Dotted);
             level.LegendText = $"{name}, {group.First().Mode} (final θ, mean)";
         }
+    }
+
+    /// <summary>A learning-curve band: the 20–80 percentile range shaded, the mean as a line, against iteration × N.</summary>
+    private static void AddBand(Plot plot, IReadOnlyList<BandPoint> band, int rollouts, Color color, double alpha, float width, string legend)
+    {
+        double[] xs = [.. band.Select(b => (double)b.Iteration * rollouts)];
+        var fill = plot.Add.FillY(xs, [.. band.Select(b => b.Low)], [.. band.Select(b => b.High)]);
+        fill.FillColor = color.WithAlpha(alpha);
+        fill.LineColor = Colors.Transparent;
+        var line = plot.Add.Scatter(xs, [.. band.Select(b => b.Mean)]);
+        line.Color = color;
+        line.MarkerSize = 0;
+        line.LineWidth = width;
+        line.LegendText = legend;
     }
 
     /// <summary>Backward time (dense, structured Jacobian, structured VJP) and forward time against H on log-log axes.</summary>
