@@ -143,10 +143,7 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
                 var config = RunConfig.Load(Path.Combine(dir, "config.json")) with { InitialTheta = "true" };
                 var setup = new TrainingSetup(config);
                 using var worker = setup.CreateWorker();
-                var results = Enumerable.Range(0, recipe.EvaluationEpisodes)
-                    .Select(e => worker.Run(setup.Theta0, new RolloutRequest(SeedSequence.Evaluation(e), Explore: false)))
-                    .Where(r => !r.Dropped).ToArray();
-                costs[ResultsData.Key(recipe.Environment, mode)] = results.Length > 0 ? results.Average(r => r.Cost) : double.NaN;
+                costs[ResultsData.Key(recipe.Environment, mode)] = worker.EvaluationCost(setup.Theta0, recipe.EvaluationEpisodes).MeanCost;
             }
         return costs;
     }

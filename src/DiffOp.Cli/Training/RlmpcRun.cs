@@ -83,7 +83,7 @@ internal static class RlmpcRun
         for (int k = 0; k < config.Iterations; k++)
         {
             // As in DiffOP runs: the evaluation episodes run at the iteration's θ, before its update.
-            var (evalCost, evalDropped) = evaluator is not null && k % config.EvaluateEvery == 0 ? Evaluate(evaluator, theta, config.EvaluationEpisodes) : (double.NaN, 0);
+            var (evalCost, evalDropped) = evaluator is not null && k % config.EvaluateEvery == 0 ? evaluator.EvaluationCost(theta, config.EvaluationEpisodes) : (double.NaN, 0);
             var outcome = iterate(theta, k);
             stalled = outcome.Updated ? 0 : stalled + 1;
             last = outcome;
@@ -111,20 +111,5 @@ internal static class RlmpcRun
         info.WriteLine($"done: mean exploring cost {first!.Value.MeanCost:G6} (iteration 1) → {last!.Value.MeanCost:G6} (iteration {config.Iterations}); " +
                        $"{(td ? "mean TD error" : "|ĝ|")} {last.Value.Signal:G4}; files in {dir}. Evaluate with: diffop evaluate {dir}");
         return DiffOpCli.Success;
-    }
-
-    /// <summary>The mean cost of the deterministic policy (u = u*) on the fixed evaluation episodes, and how many were dropped.</summary>
-    private static (double Cost, int Dropped) Evaluate(RolloutWorker worker, double[] theta, int episodes)
-    {
-        double sum = 0;
-        int kept = 0;
-        for (int e = 0; e < episodes; e++)
-        {
-            var result = worker.Run(theta, new RolloutRequest(SeedSequence.Evaluation(e), Explore: false));
-            if (result.Dropped) continue;
-            sum += result.Cost;
-            kept++;
-        }
-        return (kept > 0 ? sum / kept : double.NaN, episodes - kept);
     }
 }

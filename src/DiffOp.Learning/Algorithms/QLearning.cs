@@ -88,7 +88,7 @@ public sealed class QLearning : IDisposable
     /// <summary>
     /// One iteration at θ (updated in place); episodes draw their starts and noise from the run seed and the iteration. When
     /// the first <see cref="FailFastCount"/> plans or Q evaluations of the iteration all fail, it stops there and applies no
-    /// update (the run's stall rule then ends a diverged run quickly).
+    /// update, which shortens the iterations of a diverged run before its stall rule stops it.
     /// </summary>
     public QLearningIteration RunIteration(double[] theta, int iteration, int runSeed)
     {

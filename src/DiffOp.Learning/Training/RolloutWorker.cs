@@ -55,6 +55,25 @@ public sealed class RolloutWorker : IDisposable
     /// <summary>Frees the policy's native solver.</summary>
     public void Dispose() => _policy.Dispose();
 
+    /// <summary>
+    /// The deterministic policy (u = u*) at <paramref name="theta"/> on the fixed evaluation episodes 0..<paramref name="episodes"/>−1
+    /// (<see cref="SeedSequence.Evaluation"/>, the episodes of a run's eval_cost): the mean cost of the kept episodes (NaN when
+    /// every one was dropped) and how many were dropped.
+    /// </summary>
+    public (double MeanCost, int Dropped) EvaluationCost(ReadOnlySpan<double> theta, int episodes)
+    {
+        double sum = 0;
+        int kept = 0;
+        for (int e = 0; e < episodes; e++)
+        {
+            var result = Run(theta, new RolloutRequest(SeedSequence.Evaluation(e), Explore: false));
+            if (result.Dropped) continue;
+            sum += result.Cost;
+            kept++;
+        }
+        return (kept > 0 ? sum / kept : double.NaN, episodes - kept);
+    }
+
     /// <summary>Runs one episode of <paramref name="steps"/> steps (default: the environment's episode length).</summary>
     public RolloutResult Run(ReadOnlySpan<double> theta, RolloutRequest request, int? steps = null)
     {
