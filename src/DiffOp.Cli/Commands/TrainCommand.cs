@@ -129,7 +129,7 @@ internal static class TrainCommand
                             : parse.GetResult(optimizer) is { Implicit: false } && ParseOptimizer(parse.GetValue(optimizer)!) is var chosen
                                 ? chosen == OptimizerKind.TrustRegion
                                     ? LearningRateSchedule.Constant   // the radius is the trust-region rule's step control
-                                    : baseOptions.Optimizer == OptimizerKind.TrustRegion && parse.GetValue(recipe) != "paper"
+                                    : baseOptions.Optimizer == OptimizerKind.TrustRegion
                                         ? LearningRateSchedule.Cosine   // leaving a trust-region recipe: the other rules' recommended schedule
                                         : baseOptions.Schedule
                                 : baseOptions.Schedule,
