@@ -172,6 +172,7 @@ public class ReliabilityTests
     [TestCase("--sigma", "0.1")]
     [TestCase("--mode", "traj")]
     [TestCase("--set", "T=5")]
+    [TestCase("--rollouts-per-start", "4")]
     [Category("Native")]
     public void ResumeWithAnOptionThatWouldChangeTheRun_IsRefusedByName(string option, string value)
     {

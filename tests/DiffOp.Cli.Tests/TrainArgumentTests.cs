@@ -24,6 +24,9 @@ public class TrainArgumentTests
     [TestCase(new[] { "--exploration", "tangent", "--beta", "0.01" }, "--beta inf")]
     [TestCase(new[] { "--recipe", "fastest" }, "fastest")]
     [TestCase(new[] { "--optimizer", "natural", "--log-scale" }, "--log-scale")]
+    [TestCase(new[] { "--rollouts-per-start", "4", "--rollouts", "10" }, "must divide")]
+    [TestCase(new[] { "--rollouts-per-start", "2" }, "no other pair")]
+    [TestCase(new[] { "--rollouts-per-start", "4", "--shared-start", "true" }, "choose one")]
     public void Train_BadNumbers_AreUsageErrors(string[] extra, string named)
     {
         var (code, err) = Run(["train", "cartpole", "--out", Out(), .. extra]);
@@ -77,7 +80,7 @@ public class TrainArgumentTests
     }
 
     [Test]
-    public void Train_VoltageTrajDefaultRecipe_IsTheTrustRegionRuleOnBatchesOf100_StepKeepsAdam()
+    public void Train_VoltageDefaultRecipe_IsTheTrustRegionRuleOnBatchesOf100_StepWithStartBlocks()
     {
         System.Text.Json.JsonElement Config(params string[] extra)
         {
@@ -93,9 +96,15 @@ public class TrainArgumentTests
         Assert.That(traj.GetProperty("rollouts").GetInt32(), Is.EqualTo(100));
         Assert.That(traj.GetProperty("schedule").GetString(), Is.EqualTo("Constant"));
         Assert.That(traj.GetProperty("tangent_exploration").GetBoolean(), Is.True, "the exploration of the other recipe");
-        var step = Config("--mode", "step", "--rollouts", "2");
-        Assert.That(step.GetProperty("optimizer").GetString(), Is.EqualTo("Adam"));
-        Assert.That(step.GetProperty("schedule").GetString(), Is.EqualTo("Cosine"));
+        Assert.That(traj.GetProperty("rollouts_per_start").GetInt32(), Is.EqualTo(0), "Traj mode: one start per antithetic pair");
+        var step = Config("--mode", "step");
+        Assert.That(step.GetProperty("optimizer").GetString(), Is.EqualTo("TrustRegion"));
+        Assert.That(step.GetProperty("estimator").GetString(), Is.EqualTo("RewardToGo"));
+        Assert.That(step.GetProperty("rollouts_per_start").GetInt32(), Is.EqualTo(4), "two antithetic pairs per start");
+        Assert.That(step.GetProperty("shared_start").GetBoolean(), Is.False);
+        var shared = Config("--mode", "step", "--shared-start", "true");
+        Assert.That((shared.GetProperty("shared_start").GetBoolean(), shared.GetProperty("rollouts_per_start").GetInt32()), Is.EqualTo((true, 0)),
+            "an explicit --shared-start replaces the recipe's start blocks");
         var adam = Config("--mode", "traj", "--optimizer", "adam", "--rollouts", "10");
         Assert.That(adam.GetProperty("optimizer").GetString(), Is.EqualTo("Adam"));
         Assert.That(adam.GetProperty("schedule").GetString(), Is.EqualTo("Cosine"), "leaving the trust-region recipe restores Adam's recommended schedule");

@@ -42,6 +42,10 @@ internal static class TrainCommand
         var logScale = new Option<bool>("--log-scale") { Description = "sgd/adam: update the entries with a lower bound ≥ 0 (cost weights, masses) in log scale, so η is a relative change (--log-scale false turns it off)." };
         var clip = new Option<double?>("--clip") { Description = "Clip ‖ĝ‖ to this norm (off by default)." };
         var sharedStart = new Option<bool>("--shared-start") { Description = "The rollouts of one iteration share their initial state and differ only in noise (pairs well with --estimator baseline; on in the default recipe, --shared-start false turns it off)." };
+        var rolloutsPerStart = new Option<int?>("--rollouts-per-start")
+        {
+            Description = "Start blocks: consecutive blocks of k rollouts share an initial state and the baseline comes from the block's other pairs (default recipe, voltage Step: 4; 0: --shared-start decides).",
+        };
         var algorithm = new Option<string>("--algorithm")
         {
             Description = "diffop (policy gradient through the OCP, the default); the baselines of docs/baselines.md: sysid (fit the dynamics parameters to " +
@@ -71,7 +75,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a policy's parameters θ with DiffOP (policy gradient through the OCP's implicit derivative).")
         {
-            environment, algorithm, demos, discount, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, seed, workers, threads, cluster, tls, set, theta, output, resume, quiet, jsonLines,
+            environment, algorithm, demos, discount, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery, seed, workers, threads, cluster, tls, set, theta, output, resume, quiet, jsonLines,
         };
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
@@ -91,7 +95,7 @@ internal static class TrainCommand
                     Symbol[] fixedByTheRun =
                     [
                         environment, algorithm, demos, discount, recipe, mode, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule,
-                        exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, seed, set, theta, output,
+                        exploration, logScale, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery, seed, set, theta, output,
                     ];
                     var conflict = fixedByTheRun.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
                     if (conflict is not null)
@@ -112,6 +116,7 @@ internal static class TrainCommand
                         ? TrainingOptions.Paper(policyMode)
                         : model.RecommendedOptions(policyMode);
                     T Pick<T>(Option<T> option, T fromRecipe) => parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)! : fromRecipe;
+                    bool Given(Symbol option) => parse.GetResult(option) is { } result && !IsImplicit(result);
                     config = new RunConfig
                     {
                         Environment = model.Name, Settings = parse.GetValue(set) ?? [], Mode = policyMode, Recipe = parse.GetValue(recipe)!,
@@ -136,7 +141,9 @@ internal static class TrainCommand
                         LogScale = parse.GetResult(logScale) is { Implicit: false }
                             ? parse.GetValue(logScale)
                             : baseOptions.LogScalePositiveParameters && (parse.GetResult(optimizer) is not { Implicit: false } || ParseOptimizer(parse.GetValue(optimizer)!) is OptimizerKind.Adam or OptimizerKind.Sgd),
-                        GradientClip = parse.GetValue(clip), SharedStart = Pick(sharedStart, baseOptions.SharedInitialState),
+                        GradientClip = parse.GetValue(clip), SharedStart = Pick(sharedStart, baseOptions.SharedInitialState && !Given(rolloutsPerStart)),
+                        // An explicit --shared-start (without --rollouts-per-start) replaces the recipe's start blocks.
+                        RolloutsPerStart = Given(rolloutsPerStart) ? parse.GetValue(rolloutsPerStart) ?? 0 : Given(sharedStart) ? 0 : baseOptions.RolloutsPerStart,
                         EvaluationEpisodes = parse.GetValue(evalEpisodes),
                         EvaluateEvery = parse.GetValue(evalEvery) ?? DefaultEvaluationPeriod(parse.GetValue(evalEpisodes), Pick(rollouts, baseOptions.Rollouts)),
                         Seed = parse.GetValue(seed), InitialTheta = parse.GetValue(theta)!, Algorithm = parse.GetValue(algorithm)!,
@@ -155,7 +162,7 @@ internal static class TrainCommand
                         throw new ArgumentException("--discount is γ of --algorithm rlmpc-td or rlmpc-dpg: drop it, or add --algorithm rlmpc-td.");
                     if (config.Algorithm.StartsWith("rlmpc-", StringComparison.Ordinal))
                     {
-                        Symbol[] notTd = [recipe, beta, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, mode];
+                        Symbol[] notTd = [recipe, beta, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, rolloutsPerStart, mode];
                         var unused = notTd.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
                         if (unused is not null)
                             throw new ArgumentException($"--algorithm {config.Algorithm} has no {unused.Name}: drop it (it uses the Step policy, --iterations × --rollouts episodes, " +
@@ -178,7 +185,7 @@ internal static class TrainCommand
                     }
                     if (config.Algorithm == "imitation")
                     {
-                        Symbol[] notImitation = [recipe, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery, sigma, rollouts, iterations];
+                        Symbol[] notImitation = [recipe, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery, sigma, rollouts, iterations];
                         var unused = notImitation.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
                         if (unused is not null)
                             throw new ArgumentException($"--algorithm imitation fits θ to demonstrations and has no {unused.Name}: drop it " +
@@ -190,7 +197,7 @@ internal static class TrainCommand
                     }
                     if (config.Algorithm == "sysid")
                     {
-                        Symbol[] policyGradientOnly = [recipe, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, evalEpisodes, evalEvery];
+                        Symbol[] policyGradientOnly = [recipe, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery];
                         var unused = policyGradientOnly.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
                         if (unused is not null)
                             throw new ArgumentException($"--algorithm sysid fits a model to recorded transitions and has no {unused.Name}: drop it " +

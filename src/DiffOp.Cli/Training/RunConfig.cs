@@ -28,6 +28,7 @@ internal sealed record RunConfig
     [JsonPropertyName("estimator")] public required GradientEstimatorKind Estimator { get; init; }
     [JsonPropertyName("gradient_clip")] public double? GradientClip { get; init; }
     [JsonPropertyName("shared_start")] public bool SharedStart { get; init; }
+    [JsonPropertyName("rollouts_per_start")] public int RolloutsPerStart { get; init; }
     [JsonPropertyName("eval_episodes")] public int EvaluationEpisodes { get; init; }
     [JsonPropertyName("eval_every")] public int EvaluateEvery { get; init; } = 1;
     [JsonPropertyName("antithetic")] public bool Antithetic { get; init; }
@@ -53,7 +54,7 @@ internal sealed record RunConfig
     public TrainingOptions ToTrainingOptions() => new()
     {
         Mode = Mode, Iterations = Iterations, Rollouts = Rollouts, Sigma = Sigma, Beta = Beta, LearningRate = LearningRate,
-        Optimizer = Optimizer, Estimator = Estimator, GradientClipNorm = GradientClip, SharedInitialState = SharedStart, Seed = Seed,
+        Optimizer = Optimizer, Estimator = Estimator, GradientClipNorm = GradientClip, SharedInitialState = SharedStart, RolloutsPerStart = RolloutsPerStart, Seed = Seed,
         EvaluationEpisodes = EvaluationEpisodes, EvaluateEvery = EvaluateEvery, Antithetic = Antithetic,
         NormalizeTruncatedScore = NormalizeTruncation, Damping = Damping, TrustRadius = TrustRadius, Schedule = Schedule, TangentExploration = TangentExploration,
         LogScalePositiveParameters = LogScale,

@@ -114,14 +114,12 @@ public sealed class VoltagePolicyModel : IPolicyModel
 
     /// <inheritdoc/>
     /// <remarks>
-    /// Traj mode: <see cref="TrainingOptions.RecommendedTrustRegion"/> (N = 100, the trust-region quasi-Newton rule; K = 50 is
-    /// the paper's 10,000 trajectories): 5 seeds reach −6.773 / −0.1082 on scenarios 0..499 against −6.711 / −0.1075 with
-    /// <see cref="TrainingOptions.Recommended"/> (docs/training.md). Step mode keeps <see cref="TrainingOptions.Recommended"/>:
-    /// the trust-region recipe measured −6.33 there (seed 0) against −6.64.
+    /// <see cref="TrainingOptions.RecommendedTrustRegion"/> in both modes (N = 100, the trust-region quasi-Newton rule; K = 50
+    /// is the paper's 10,000 trajectories; Step mode with reward-to-go and start blocks of two antithetic pairs). 5 seeds on
+    /// scenarios 0..499: Traj −6.773 / −0.1082 and Step −6.795 / −0.1083, against −6.711 / −0.1075 and −6.642 / −0.1061 with
+    /// <see cref="TrainingOptions.Recommended"/> (docs/training.md).
     /// </remarks>
-    public TrainingOptions RecommendedOptions(PolicyMode mode) => mode == PolicyMode.Traj
-        ? TrainingOptions.RecommendedTrustRegion(mode, ExplorationScale, RecommendedLearningRate)
-        : TrainingOptions.Recommended(mode, ExplorationScale, RecommendedLearningRate);
+    public TrainingOptions RecommendedOptions(PolicyMode mode) => TrainingOptions.RecommendedTrustRegion(mode, ExplorationScale, RecommendedLearningRate);
 
     /// <inheritdoc/>
     /// <remarks>diag C_v ≥ 0 keeps the OCP a convex QP; the entries of A are unbounded.</remarks>

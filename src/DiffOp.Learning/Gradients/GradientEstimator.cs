@@ -37,17 +37,25 @@ public static class GradientEstimator
     /// Factor on every score: 1 for the score's own 1/σ², σ²/Var(ε) to normalize by the variance of a truncated
     /// Gaussian (so that the mean is the gradient of the cost rather than (Var ε/σ²)·∇C).
     /// </param>
-    /// <exception cref="ArgumentException">Reward-to-go without per-step scores, or a group size other than 1 or 2.</exception>
-    public static double[] Estimate(GradientEstimatorKind kind, IReadOnlyList<RolloutResult> rollouts, int parameterCount, int groupSize = 1, double scoreScale = 1.0)
+    /// <param name="startBlock">
+    /// 0: a baseline uses every other kept rollout (outside the rollout's group). k &gt; 0: rollouts come in blocks of k
+    /// that share an initial state (<see cref="TrainingOptions.RolloutsPerStart"/>), and a baseline uses only the other
+    /// groups of the rollout's own block, so it removes that start's cost without using the rollout's own noise.
+    /// </param>
+    /// <exception cref="ArgumentException">Reward-to-go without per-step scores, a group size other than 1 or 2, or a start block that is not a positive multiple of the group size.</exception>
+    public static double[] Estimate(GradientEstimatorKind kind, IReadOnlyList<RolloutResult> rollouts, int parameterCount, int groupSize = 1, double scoreScale = 1.0,
+        int startBlock = 0)
     {
         ArgumentNullException.ThrowIfNull(rollouts);
         if (groupSize is not (1 or 2)) throw new ArgumentException($"The group size must be 1 or 2 (antithetic pairs), got {groupSize}.", nameof(groupSize));
+        if (startBlock < 0 || startBlock % groupSize != 0)
+            throw new ArgumentException($"A start block holds whole groups: it must be 0 or a positive multiple of the group size {groupSize}, got {startBlock}.", nameof(startBlock));
         var g = new double[parameterCount];
         var kept = Enumerable.Range(0, rollouts.Count).Where(i => !rollouts[i].Dropped).ToArray();
         int n = kept.Length;
         if (n == 0) return g;
-        if (kind == GradientEstimatorKind.RewardToGo) RewardToGo(rollouts, kept, groupSize, g);
-        else if (kind == GradientEstimatorKind.ReinforceWithBaseline && groupSize == 1 && n >= 2)
+        if (kind == GradientEstimatorKind.RewardToGo) RewardToGo(rollouts, kept, groupSize, startBlock, g);
+        else if (kind == GradientEstimatorKind.ReinforceWithBaseline && groupSize == 1 && startBlock == 0 && n >= 2)
         {
             double mean = kept.Average(i => rollouts[i].Cost);
             foreach (int i in kept) Add(g, (rollouts[i].Cost - mean) / (n - 1), rollouts[i].Score);
@@ -57,7 +65,7 @@ public static class GradientEstimator
             bool baseline = kind == GradientEstimatorKind.ReinforceWithBaseline;
             foreach (int i in kept)
             {
-                double b = baseline ? MeanOutsideGroup(kept, i, groupSize, k => rollouts[k].Cost) : 0.0;
+                double b = baseline ? MeanOutsideGroup(kept, i, groupSize, startBlock, k => rollouts[k].Cost) : 0.0;
                 Add(g, (rollouts[i].Cost - b) / n, rollouts[i].Score);
             }
         }
@@ -66,7 +74,7 @@ public static class GradientEstimator
         return g;
     }
 
-    private static void RewardToGo(IReadOnlyList<RolloutResult> rollouts, int[] kept, int groupSize, double[] g)
+    private static void RewardToGo(IReadOnlyList<RolloutResult> rollouts, int[] kept, int groupSize, int startBlock, double[] g)
     {
         int d = g.Length, n = kept.Length;
         int longest = kept.Max(i => rollouts[i].Steps);
@@ -90,21 +98,25 @@ public static class GradientEstimator
             for (int t = 0; t < r.Steps; t++)
             {
                 int step = t;
-                double b = MeanOutsideGroup(kept, k, groupSize, other => toGo[other]![step]);
+                double b = MeanOutsideGroup(kept, k, groupSize, startBlock, other => toGo[other]![step]);
                 double weight = (toGo[k]![t] - b) / n;
                 Add(g, weight, r.StageScores.AsSpan(t * d, d));
             }
         }
     }
 
-    /// <summary>Mean of value(r) over kept rollouts outside rollout i's group; 0 when there is none (no baseline).</summary>
-    private static double MeanOutsideGroup(int[] kept, int i, int groupSize, Func<int, double> value)
+    /// <summary>
+    /// Mean of value(r) over kept rollouts outside rollout i's group (and, with a start block, inside i's block); 0 when
+    /// there is none (no baseline).
+    /// </summary>
+    private static double MeanOutsideGroup(int[] kept, int i, int groupSize, int startBlock, Func<int, double> value)
     {
         double sum = 0;
         int count = 0;
         foreach (int k in kept)
         {
             if (k / groupSize == i / groupSize) continue;
+            if (startBlock > 0 && k / startBlock != i / startBlock) continue;
             sum += value(k);
             count++;
         }

@@ -11,8 +11,9 @@ public static class TrainingBatch
 {
     /// <summary>
     /// The N exploring requests of iteration <paramref name="iteration"/> (0-based). Seeds depend only on (run seed,
-    /// iteration, rollout index); a shared start gives every rollout rollout 0's initial state; antithetic pairs (2k, 2k+1)
-    /// share the even rollout's seeds and the odd one mirrors its noise.
+    /// iteration, rollout index); a shared start gives every rollout rollout 0's initial state, a start block
+    /// (<see cref="TrainingOptions.RolloutsPerStart"/>) its first rollout's; antithetic pairs (2k, 2k+1) share the even
+    /// rollout's seeds and the odd one mirrors its noise.
     /// </summary>
     /// <param name="options">The run's settings (validated by the caller).</param>
     /// <param name="iteration">0-based iteration.</param>
@@ -26,8 +27,10 @@ public static class TrainingBatch
         {
             int source = options.Antithetic ? k - (k % 2) : k;
             int seed = SeedSequence.Rollout(options.Seed, iteration, source);
-            var request = options.SharedInitialState
-                ? new RolloutRequest(SeedSequence.Rollout(options.Seed, iteration, 0), Explore: true, NoiseSeed: SeedSequence.Noise(seed))
+            // A shared start (or a start block) takes the initial state of its first rollout; the noise stays the rollout's (or pair's) own.
+            int? startOf = options.SharedInitialState ? 0 : options.RolloutsPerStart > 0 ? k - (k % options.RolloutsPerStart) : null;
+            var request = startOf is { } first
+                ? new RolloutRequest(SeedSequence.Rollout(options.Seed, iteration, first), Explore: true, NoiseSeed: SeedSequence.Noise(seed))
                 : new RolloutRequest(seed, Explore: true);
             return request with { Mirror = options.Antithetic && k % 2 == 1, Detail = detail, Tangent = options.TangentExploration };
         }).ToArray();
@@ -37,19 +40,20 @@ public static class TrainingBatch
     public static double[] Estimate(TrainingOptions options, IReadOnlyList<RolloutResult> results, int parameterCount)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return GradientEstimator.Estimate(options.Estimator, results, parameterCount, options.Antithetic ? 2 : 1, ScoreScale(options));
+        return GradientEstimator.Estimate(options.Estimator, results, parameterCount, options.Antithetic ? 2 : 1, ScoreScale(options), options.RolloutsPerStart);
     }
 
     /// <summary>
-    /// The jackknife of <see cref="Estimate"/>: one estimate per group of kept rollouts (a rollout, or an antithetic pair)
-    /// with that group left out. Their spread estimates the noise of ĝ: Cov ĝ ≈ (n − 1)/n Σ_j (ĝ₍₋ⱼ₎ − ĝ₍.₎)(ĝ₍₋ⱼ₎ − ĝ₍.₎)ᵀ.
+    /// The jackknife of <see cref="Estimate"/>: one estimate per group of kept rollouts (a rollout, an antithetic pair, or
+    /// with <see cref="TrainingOptions.RolloutsPerStart"/> a whole start block, since the block's baselines depend on all
+    /// of it) with that group left out. Their spread estimates the noise of ĝ: Cov ĝ ≈ (n − 1)/n Σ_j (ĝ₍₋ⱼ₎ − ĝ₍.₎)(ĝ₍₋ⱼ₎ − ĝ₍.₎)ᵀ.
     /// Empty when fewer than two groups were kept.
     /// </summary>
     public static IReadOnlyList<double[]> LeaveOneGroupOut(TrainingOptions options, IReadOnlyList<RolloutResult> results, int parameterCount)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(results);
-        int groupSize = options.Antithetic ? 2 : 1;
+        int groupSize = options.RolloutsPerStart > 0 ? options.RolloutsPerStart : options.Antithetic ? 2 : 1;
         var groups = Enumerable.Range(0, results.Count).Where(i => !results[i].Dropped).Select(i => i / groupSize).Distinct().ToArray();
         if (groups.Length < 2) return [];
         return groups.Select(left => Estimate(options,
