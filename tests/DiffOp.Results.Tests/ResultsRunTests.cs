@@ -17,7 +17,7 @@ public class ResultsRunTests
         string root = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"results-{Guid.NewGuid():N}");
         string work = Path.Combine(root, "work"), docs = Path.Combine(root, "docs");
         var plan = new ResultsPlan(Quick: true, Seeds: 1,
-            [new EnvironmentRecipe("cartpole", 0.5, 0.02, 2, 2, 1), new EnvironmentRecipe("voltage", 0.05, 0.01, 2, 2, 1)],
+            [new EnvironmentRecipe("cartpole", 0.5, 0.02, 2, 2, 1), new EnvironmentRecipe("voltage", 0.05, 0.01, 2, 2, 1) { TrustRegion = new(2, 8, 1) }],
             VoltageScenarios: 2, StepEvaluationSeeds: 1, PaperSettingsRun: false)
         {
             BenchEnvironments = ["voltage"], Sweep = [6, 12], ImitationDemonstrations = 3, ExecutorIterations = 2, TaskImitationDemonstrations = 2,

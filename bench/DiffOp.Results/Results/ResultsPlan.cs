@@ -16,19 +16,19 @@ namespace DiffOp.Results;
 internal sealed record EnvironmentRecipe(string Environment, double Sigma, double LearningRate, int Iterations, int EvaluationEpisodes, int EvaluateEvery)
 {
     /// <summary>
-    /// Traj mode's own budget when its default recipe differs (voltage: the trust-region recipe, K = 50 iterations of N = 100
-    /// for the same 10,000 trajectories); null: the same K, N = 10 and evaluation period as Step.
+    /// The budget of a task whose default recipe is the trust-region rule in both modes (voltage: K = 50 iterations of N = 100
+    /// for the paper's 10,000 trajectories); null: the Adam recipe's K, N = 10 and evaluation period.
     /// </summary>
-    public TrajBudget? Traj { get; init; }
+    public TrustRegionBudget? TrustRegion { get; init; }
 
-    /// <summary>K in <paramref name="mode"/>.</summary>
-    public int IterationsIn(PolicyMode mode) => mode == PolicyMode.Traj && Traj is { } t ? t.Iterations : Iterations;
+    /// <summary>K in <paramref name="mode"/> (the same in both modes today; the mode is kept for the callers' sake).</summary>
+    public int IterationsIn(PolicyMode mode) => TrustRegion is { } t ? t.Iterations : Iterations;
 
     /// <summary>N in <paramref name="mode"/>.</summary>
-    public int RolloutsIn(PolicyMode mode) => mode == PolicyMode.Traj && Traj is { } t ? t.Rollouts : ResultsPlan.Rollouts;
+    public int RolloutsIn(PolicyMode mode) => TrustRegion is { } t ? t.Rollouts : ResultsPlan.Rollouts;
 
     /// <summary>The evaluation period in <paramref name="mode"/>.</summary>
-    public int EvaluateEveryIn(PolicyMode mode) => mode == PolicyMode.Traj && Traj is { } t ? t.EvaluateEvery : EvaluateEvery;
+    public int EvaluateEveryIn(PolicyMode mode) => TrustRegion is { } t ? t.EvaluateEvery : EvaluateEvery;
 
     /// <summary>The <c>diffop train</c> arguments of one run (without --out).</summary>
     public string[] TrainArguments(PolicyMode mode, int seed, int workers) =>
@@ -47,18 +47,20 @@ internal sealed record EnvironmentRecipe(string Environment, double Sigma, doubl
 
     /// <summary>The training options as a reader sees them in the report.</summary>
     public string Describe() =>
-        $"default recipe: σ = {Invariant(Sigma)}, β = ∞, antithetic pairs, leave-one-out baseline (Traj: tangent-space exploration, one start per pair; " +
-        $"Step: shared start); {(Traj is { } t ? $"Step: Adam η = {Invariant(LearningRate)} with cosine decay, N = 10, K = {Iterations}; Traj: the trust-region " +
-                                 $"quasi-Newton rule, Δ₀ = σ, N = {t.Rollouts}, K = {t.Iterations} (a tested iteration runs two batches), evaluated every " +
-                                 $"{(t.EvaluateEvery == 1 ? "iteration" : $"{t.EvaluateEvery} iterations")}"
-                               : $"Adam η = {Invariant(LearningRate)} with cosine decay, N = 10, K = {Iterations}")}; " +
-        $"{EvaluationEpisodes} evaluation episodes every {(EvaluateEvery == 1 ? "iteration" : $"{EvaluateEvery} iterations")}";
+        TrustRegion is { } t
+            ? $"default recipe: σ = {Invariant(Sigma)}, β = ∞, antithetic pairs, the trust-region quasi-Newton rule (Δ₀ = σ, N = {t.Rollouts}, K = {t.Iterations}; " +
+              "a tested iteration runs two batches); Traj: tangent-space exploration, one start per pair, leave-one-out baseline; Step: reward-to-go with " +
+              $"start blocks of two pairs (the other pair's cost to go as baseline); {EvaluationEpisodes} evaluation episodes every " +
+              $"{(t.EvaluateEvery == 1 ? "iteration" : $"{t.EvaluateEvery} iterations")}"
+            : $"default recipe: σ = {Invariant(Sigma)}, β = ∞, antithetic pairs, leave-one-out baseline (Traj: tangent-space exploration, one start per pair; " +
+              $"Step: shared start); Adam η = {Invariant(LearningRate)} with cosine decay, N = 10, K = {Iterations}; " +
+              $"{EvaluationEpisodes} evaluation episodes every {(EvaluateEvery == 1 ? "iteration" : $"{EvaluateEvery} iterations")}";
 
     private static string Invariant(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
-/// <summary>Traj mode's budget where it differs from Step's: K, N and the evaluation period.</summary>
-internal sealed record TrajBudget(int Iterations, int Rollouts, int EvaluateEvery);
+/// <summary>The trust-region recipe's budget: K, N and the evaluation period.</summary>
+internal sealed record TrustRegionBudget(int Iterations, int Rollouts, int EvaluateEvery);
 
 /// <summary>
 /// What <c>diffop-results run</c> runs: the seeds, the per-environment recipes, the voltage evaluation size, and whether
@@ -106,7 +108,7 @@ internal sealed record ResultsPlan(bool Quick, int Seeds, IReadOnlyList<Environm
         new("robotarm", 0.5, 0.02, 100, 10, 1),
         new("quadrotor", 0.5, 0.05, 60, 4, 2),
         new("rocket", 0.5, 0.02, 60, 4, 2),
-        new("voltage", 0.01, 0.02, 1000, 10, 10) { Traj = new(50, 100, 1) },
+        new("voltage", 0.01, 0.02, 1000, 10, 10) { TrustRegion = new(50, 100, 1) },
     ], VoltageScenarios: 500, StepEvaluationSeeds: 1, PaperSettingsRun: true);
 
     /// <summary>The smoke run: 2 seeds, a tenth of the iterations or less, 50 scenarios.</summary>
@@ -116,7 +118,7 @@ internal sealed record ResultsPlan(bool Quick, int Seeds, IReadOnlyList<Environm
         new("robotarm", 0.5, 0.02, 10, 4, 1),
         new("quadrotor", 0.5, 0.05, 4, 2, 2),
         new("rocket", 0.5, 0.02, 4, 2, 2),
-        new("voltage", 0.01, 0.02, 50, 5, 5) { Traj = new(5, 100, 1) },
+        new("voltage", 0.01, 0.02, 50, 5, 5) { TrustRegion = new(5, 100, 1) },
     ], VoltageScenarios: 50, StepEvaluationSeeds: 1, PaperSettingsRun: false) { ExecutorIterations = 20 };
 
     /// <summary>The voltage recipe.</summary>

@@ -285,6 +285,7 @@ internal sealed record RunSettings(string Recipe, double Sigma, double LearningR
             : EnvironmentCatalog.CreatePolicyModel(c.Environment).RecommendedOptions(c.Mode) with { Sigma = Sigma, LearningRate = LearningRate };
         return c.Algorithm == "diffop" && c.Recipe == Recipe && c.Sigma == expected.Sigma && c.Beta.Equals(expected.Beta) && c.LearningRate == expected.LearningRate &&
                c.Optimizer == expected.Optimizer && c.Estimator == expected.Estimator && c.SharedStart == expected.SharedInitialState &&
+               c.RolloutsPerStart == expected.RolloutsPerStart &&
                c.Antithetic == expected.Antithetic && c.TangentExploration == expected.TangentExploration && c.Schedule == expected.Schedule &&
                c.LogScale == expected.LogScalePositiveParameters &&
                c.Rollouts == Rollouts && c.EvaluationEpisodes == EvaluationEpisodes && c.EvaluateEvery == EvaluateEvery &&

@@ -148,6 +148,8 @@ internal static class TrainCommand
                         EvaluateEvery = parse.GetValue(evalEvery) ?? DefaultEvaluationPeriod(parse.GetValue(evalEpisodes), Pick(rollouts, baseOptions.Rollouts)),
                         Seed = parse.GetValue(seed), InitialTheta = parse.GetValue(theta)!, Algorithm = parse.GetValue(algorithm)!,
                     };
+                    // The baselines draw their own episodes: the recipe's start blocks (sized for its N) do not apply to them.
+                    if (config.Algorithm != "diffop") config = config with { RolloutsPerStart = 0 };
                     if (parse.GetValue(demos) is { } demoCount && config.Algorithm != "imitation")
                         throw new ArgumentException("--demos is the number of demonstrations of --algorithm imitation: drop it, or add --algorithm imitation.");
                     if (config.Algorithm != "diffop")

@@ -33,6 +33,10 @@ internal static class VarianceCommand
         ("tangent + baseline + shared start", o => o with { TangentExploration = true }),
         ("tangent + antithetic pairs, one start per pair", o => o with { TangentExploration = true, Antithetic = true, SharedInitialState = false }),
         ("tangent + antithetic + baseline + shared start", o => o with { TangentExploration = true, Antithetic = true }),
+        ("reward-to-go + antithetic, two pairs per start", o => o with
+        {
+            Estimator = GradientEstimatorKind.RewardToGo, Antithetic = true, SharedInitialState = false, RolloutsPerStart = 4,
+        }),
     ];
 
     public static Command Create()
@@ -111,6 +115,15 @@ internal static class VarianceCommand
         foreach (var (name, apply) in Variants)
         {
             var variant = apply(options with { Seed = 1 });
+            try
+            {
+                variant.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                rows.Add(new Row($"{name} (not measured: {e.Message})", double.NaN, double.NaN, double.NaN));
+                continue;
+            }
             double mse = 0, cosine = 0;
             for (int k = 0; k < batches; k++)
             {

@@ -173,7 +173,7 @@ public sealed record TrainingOptions
     /// 2·K·N trajectories: K = 50 is the 10,000-trajectory budget. Step mode also changes the estimator: reward-to-go with
     /// start blocks of two antithetic pairs (<see cref="RolloutsPerStart"/> = 4), so that a batch of 100 describes 25
     /// scenarios and each pair's per-step baseline is the other pair's cost to go from the same start (on voltage control
-    /// this took Step mode from −6.64 to −6.80; docs/training.md).
+    /// this took Step mode from −6.642 to −6.795 over 5 seeds; docs/training.md).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">σ or η is not positive and finite.</exception>
     public static TrainingOptions RecommendedTrustRegion(PolicyMode mode, double sigma, double learningRate) =>
