@@ -84,7 +84,7 @@ internal static class VarianceCommand
             var rows = Measure(executor, options, at, b, r);
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
-                output.WriteLine(JsonSerializer.Serialize(new { env = model.Name, mode = parse.GetValue(mode), batches = b, rollouts = n, reference_batches = r, rows }));
+                JsonOutput.Write(output, new { env = model.Name, mode = parse.GetValue(mode), batches = b, rollouts = n, reference_batches = r, rows });   // NaN: not measured
             else
             {
                 output.WriteLine($"{model.Name} {parse.GetValue(mode)}, σ = {options.Sigma}, N = {n}, {b} estimates per variant, reference from {r * n} rollouts");
