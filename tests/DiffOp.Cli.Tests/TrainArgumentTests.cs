@@ -105,9 +105,13 @@ public class TrainArgumentTests
         var shared = Config("--mode", "step", "--shared-start", "true");
         Assert.That((shared.GetProperty("shared_start").GetBoolean(), shared.GetProperty("rollouts_per_start").GetInt32()), Is.EqualTo((true, 0)),
             "an explicit --shared-start replaces the recipe's start blocks");
-        var adam = Config("--mode", "traj", "--optimizer", "adam", "--rollouts", "10");
+        var adam = Config("--mode", "traj", "--optimizer", "adam");
         Assert.That(adam.GetProperty("optimizer").GetString(), Is.EqualTo("Adam"));
         Assert.That(adam.GetProperty("schedule").GetString(), Is.EqualTo("Cosine"), "leaving the trust-region recipe restores Adam's recommended schedule");
+        Assert.That(adam.GetProperty("rollouts").GetInt32(), Is.EqualTo(10), "… and its N");
+        var adamStep = Config("--mode", "step", "--optimizer", "adam");
+        Assert.That((adamStep.GetProperty("estimator").GetString(), adamStep.GetProperty("shared_start").GetBoolean(), adamStep.GetProperty("rollouts_per_start").GetInt32()),
+            Is.EqualTo(("ReinforceWithBaseline", true, 0)), "Step mode: the Adam recipe's estimator and shared start");
     }
 
     [Test]

@@ -112,11 +112,13 @@ internal static class TrainCommand
                     string env = parse.GetValue(environment) ?? throw new ArgumentException("Name the environment to train (or pass --resume DIR).");
                     var model = EnvironmentCatalog.CreatePolicyModel(env, parse.GetValue(set) ?? []);
                     var policyMode = parse.GetValue(mode) == "traj" ? PolicyMode.Traj : PolicyMode.Step;
-                    var baseOptions = parse.GetValue(recipe) == "paper"
-                        ? TrainingOptions.Paper(policyMode)
-                        : model.RecommendedOptions(policyMode);
                     T Pick<T>(Option<T> option, T fromRecipe) => parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)! : fromRecipe;
                     bool Given(Symbol option) => parse.GetResult(option) is { } result && !IsImplicit(result);
+                    OptimizerKind? chosenOptimizer = Given(optimizer) ? ParseOptimizer(parse.GetValue(optimizer)!) : null;
+                    var baseOptions = parse.GetValue(recipe) == "paper" ? TrainingOptions.Paper(policyMode) : model.RecommendedOptions(policyMode);
+                    // Another update rule than a trust-region recipe's starts from the Adam recipe, whose N, schedule, estimator and starts go with it.
+                    if (parse.GetValue(recipe) != "paper" && baseOptions.Optimizer == OptimizerKind.TrustRegion && chosenOptimizer is { } other && other != OptimizerKind.TrustRegion)
+                        baseOptions = TrainingOptions.Recommended(policyMode, model.ExplorationScale, model.RecommendedLearningRate);
                     config = new RunConfig
                     {
                         Environment = model.Name, Settings = parse.GetValue(set) ?? [], Mode = policyMode, Recipe = parse.GetValue(recipe)!,
@@ -124,23 +126,18 @@ internal static class TrainCommand
                         Rollouts = Pick(rollouts, baseOptions.Rollouts), Sigma = Pick(sigma, baseOptions.Sigma),
                         Beta = parse.GetResult(beta) is { Implicit: false } ? ParseBeta(parse.GetValue(beta)!) : baseOptions.Beta,
                         LearningRate = Pick(lr, baseOptions.LearningRate),
-                        Optimizer = parse.GetResult(optimizer) is { Implicit: false } ? ParseOptimizer(parse.GetValue(optimizer)!) : baseOptions.Optimizer,
+                        Optimizer = chosenOptimizer ?? baseOptions.Optimizer,
                         Estimator = parse.GetResult(estimator) is { Implicit: false } ? ParseEstimator(parse.GetValue(estimator)!) : baseOptions.Estimator,
                         Antithetic = Pick(antithetic, baseOptions.Antithetic), NormalizeTruncation = Pick(normalize, baseOptions.NormalizeTruncatedScore),
                         Damping = Pick(damping, baseOptions.Damping), TrustRadius = Pick(trustRadius, baseOptions.TrustRadius),
                         TangentExploration = parse.GetResult(exploration) is { Implicit: false } ? parse.GetValue(exploration) == "tangent" : baseOptions.TangentExploration,
-                        Schedule = parse.GetResult(schedule) is { Implicit: false }
+                        Schedule = Given(schedule)
                             ? (parse.GetValue(schedule) == "cosine" ? LearningRateSchedule.Cosine : LearningRateSchedule.Constant)
-                            : parse.GetResult(optimizer) is { Implicit: false } && ParseOptimizer(parse.GetValue(optimizer)!) is var chosen
-                                ? chosen == OptimizerKind.TrustRegion
-                                    ? LearningRateSchedule.Constant   // the radius is the trust-region rule's step control
-                                    : baseOptions.Optimizer == OptimizerKind.TrustRegion
-                                        ? LearningRateSchedule.Cosine   // leaving a trust-region recipe: the other rules' recommended schedule
-                                        : baseOptions.Schedule
-                                : baseOptions.Schedule,
-                        LogScale = parse.GetResult(logScale) is { Implicit: false }
+                            : chosenOptimizer == OptimizerKind.TrustRegion ? LearningRateSchedule.Constant   // the radius is the trust-region rule's step control
+                            : baseOptions.Schedule,
+                        LogScale = Given(logScale)
                             ? parse.GetValue(logScale)
-                            : baseOptions.LogScalePositiveParameters && (parse.GetResult(optimizer) is not { Implicit: false } || ParseOptimizer(parse.GetValue(optimizer)!) is OptimizerKind.Adam or OptimizerKind.Sgd),
+                            : baseOptions.LogScalePositiveParameters && chosenOptimizer is null or OptimizerKind.Adam or OptimizerKind.Sgd,
                         GradientClip = parse.GetValue(clip), SharedStart = Pick(sharedStart, baseOptions.SharedInitialState && !Given(rolloutsPerStart)),
                         // An explicit --shared-start (without --rollouts-per-start) replaces the recipe's start blocks.
                         RolloutsPerStart = Given(rolloutsPerStart) ? parse.GetValue(rolloutsPerStart) ?? 0 : Given(sharedStart) ? 0 : baseOptions.RolloutsPerStart,
