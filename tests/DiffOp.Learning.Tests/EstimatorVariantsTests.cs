@@ -52,18 +52,7 @@ public class EstimatorVariantsTests
         return g;
     }
 
-    private static (double[] Mean, double[] StandardError) Statistics(IReadOnlyList<double[]> estimates)
-    {
-        int d = estimates[0].Length, n = estimates.Count;
-        var mean = new double[d];
-        var se = new double[d];
-        for (int i = 0; i < d; i++)
-        {
-            mean[i] = estimates.Average(e => e[i]);
-            se[i] = Math.Sqrt(estimates.Sum(e => (e[i] - mean[i]) * (e[i] - mean[i])) / (n - 1) / n);
-        }
-        return (mean, se);
-    }
+    private static (double[] Mean, double[] StandardError) Statistics(IReadOnlyList<double[]> estimates) => PathwiseReference.Statistics(estimates);
 
     private static void AssertUnbiased(IReadOnlyList<double[]> estimates, double[] exact, string what)
     {
@@ -112,32 +101,10 @@ public class EstimatorVariantsTests
         // Closed loop: the expected cost depends on θ through the feedback gain, so the reference is the mean over noise
         // seeds of the pathwise central difference with common random numbers (the noise does not depend on θ for β = ∞).
         var worker = Worker(PolicyMode.Step, 0.3, double.PositiveInfinity);
-        const double h = 1e-4;
-        const int paths = 400;
-        var pathwise = Enumerable.Range(0, paths).Select(p =>
-        {
-            var request = new RolloutRequest(SeedSequence.Rollout(5, 0, p), Explore: true);
-            var g = new double[2];
-            for (int i = 0; i < 2; i++)
-            {
-                var plus = (double[])Theta.Clone();
-                var minus = (double[])Theta.Clone();
-                plus[i] += h;
-                minus[i] -= h;
-                g[i] = (worker.Run(plus, request).Cost - worker.Run(minus, request).Cost) / (2 * h);
-            }
-            return g;
-        }).ToArray();
-        var (reference, referenceSe) = Statistics(pathwise);
+        var pathwise = PathwiseReference.Gradients(worker, Theta, paths: 400);
         var estimates = Enumerable.Range(0, Batches)
             .Select(k => GradientEstimator.Estimate(GradientEstimatorKind.RewardToGo, Batch(worker, k, false, RolloutDetail.StageScores), 2)).ToArray();
-        var (mean, se) = Statistics(estimates);
-        for (int i = 0; i < 2; i++)
-        {
-            double combined = Math.Sqrt(se[i] * se[i] + referenceSe[i] * referenceSe[i]);
-            Assert.That(Math.Abs(mean[i] - reference[i]), Is.LessThan(3 * combined), $"component {i}: reward-to-go {mean[i]}, pathwise {reference[i]}, s.e. {combined}");
-            Assert.That(combined, Is.LessThan(0.2 * Math.Abs(reference[i])), "enough samples for the comparison to mean something");
-        }
+        PathwiseReference.AssertMatches(estimates, pathwise, "reward-to-go");
     }
 
     [TestCase(false)]
