@@ -37,20 +37,7 @@ public class EstimatorVariantsTests
             return worker.Run(Theta, request);
         }).ToArray();
 
-    private static double[] DeterministicGradient(RolloutWorker worker)
-    {
-        const double h = 1e-4;
-        var g = new double[Theta.Length];
-        for (int i = 0; i < g.Length; i++)
-        {
-            var plus = (double[])Theta.Clone();
-            var minus = (double[])Theta.Clone();
-            plus[i] += h;
-            minus[i] -= h;
-            g[i] = (worker.Run(plus, new RolloutRequest(0, false)).Cost - worker.Run(minus, new RolloutRequest(0, false)).Cost) / (2 * h);
-        }
-        return g;
-    }
+    private static double[] DeterministicGradient(RolloutWorker worker) => PathwiseReference.CentralDifference(worker, Theta, new RolloutRequest(0, false));
 
     private static (double[] Mean, double[] StandardError) Statistics(IReadOnlyList<double[]> estimates) => PathwiseReference.Statistics(estimates);
 

@@ -10,21 +10,23 @@ namespace DiffOp.Learning.Tests;
 internal static class PathwiseReference
 {
     /// <summary>One pathwise gradient per path p = 0..paths−1, each episode seeded by SeedSequence.Rollout(seedBase, 0, p).</summary>
-    public static double[][] Gradients(RolloutWorker worker, double[] theta, int paths, int seedBase = 5, double h = 1e-4) =>
-        Enumerable.Range(0, paths).Select(p =>
+    public static double[][] Gradients(RolloutWorker worker, double[] theta, int paths, int seedBase = 5) =>
+        Enumerable.Range(0, paths).Select(p => CentralDifference(worker, theta, new RolloutRequest(SeedSequence.Rollout(seedBase, 0, p), Explore: true))).ToArray();
+
+    /// <summary>The central difference (step h) in θ of the cost of the episode <paramref name="request"/> describes.</summary>
+    public static double[] CentralDifference(RolloutWorker worker, double[] theta, RolloutRequest request, double h = 1e-4)
+    {
+        var g = new double[theta.Length];
+        for (int i = 0; i < g.Length; i++)
         {
-            var request = new RolloutRequest(SeedSequence.Rollout(seedBase, 0, p), Explore: true);
-            var g = new double[theta.Length];
-            for (int i = 0; i < g.Length; i++)
-            {
-                var plus = (double[])theta.Clone();
-                var minus = (double[])theta.Clone();
-                plus[i] += h;
-                minus[i] -= h;
-                g[i] = (worker.Run(plus, request).Cost - worker.Run(minus, request).Cost) / (2 * h);
-            }
-            return g;
-        }).ToArray();
+            var plus = (double[])theta.Clone();
+            var minus = (double[])theta.Clone();
+            plus[i] += h;
+            minus[i] -= h;
+            g[i] = (worker.Run(plus, request).Cost - worker.Run(minus, request).Cost) / (2 * h);
+        }
+        return g;
+    }
 
     /// <summary>
     /// Asserts that the mean of <paramref name="estimates"/> matches the mean of <paramref name="pathwise"/> within three
