@@ -121,6 +121,29 @@ internal sealed record ResultsPlan(bool Quick, int Seeds, IReadOnlyList<Environm
         new("voltage", 0.01, 0.02, 50, 5, 5) { TrustRegion = new(5, 100, 1) },
     ], VoltageScenarios: 50, StepEvaluationSeeds: 1, PaperSettingsRun: false) { ExecutorIterations = 20 };
 
+    /// <summary>True when <see cref="Restricted"/> left environments out (the report says which).</summary>
+    public bool Partial { get; init; }
+
+    /// <summary>
+    /// This plan on <paramref name="environments"/> only (recipes, benchmarks and the control-task baselines); voltage must be
+    /// among them, since the voltage table and the runtime table come from it.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown environment, or voltage left out.</exception>
+    public ResultsPlan Restricted(IReadOnlyCollection<string> environments)
+    {
+        var unknown = environments.Where(e => Recipes.All(r => r.Environment != e)).ToArray();
+        if (unknown.Length > 0)
+            throw new ArgumentException($"--environments names {string.Join(", ", unknown)}, which the results run does not train; choose from {string.Join(", ", Recipes.Select(r => r.Environment))}.");
+        if (!environments.Contains("voltage"))
+            throw new ArgumentException("--environments must include voltage: the voltage table and the runtime table come from it.");
+        return this with
+        {
+            Recipes = [.. Recipes.Where(r => environments.Contains(r.Environment))],
+            BenchEnvironments = [.. BenchEnvironments.Where(environments.Contains)],
+            Partial = Recipes.Any(r => !environments.Contains(r.Environment)),
+        };
+    }
+
     /// <summary>The voltage recipe.</summary>
     public EnvironmentRecipe Voltage => Recipes.Single(r => r.Environment == "voltage");
 
