@@ -24,9 +24,10 @@ public class ResultsReportTests
         Assert.That(() => CurveStatistics.Percentile([], 0.5), Throws.ArgumentException);
     }
 
-    private static ResultsData Data(bool quick, double forwardStepMs, double vjpStepMs, double trajWallSeconds, double trajTransient)
+    private static ResultsData Data(bool quick, double forwardStepMs, double vjpStepMs, double trajWallSeconds, double trajTransient, bool voltageOnly = false)
     {
         var plan = quick ? ResultsPlan.QuickRun : ResultsPlan.Full;
+        if (voltageOnly) plan = plan.Restricted(["voltage"]);
         BenchmarkRow Row(string @case, int h, string phase, double ms) => new(@case, "voltage", h, phase, ms, ms * 1.1, 0, 10);
         var bench = new List<BenchmarkRow>
         {
@@ -89,5 +90,21 @@ public class ResultsReportTests
         string quick = ResultsReport.Write(Data(quick: true, 2.0, 0.05, 100, -6.9));
         Assert.That(quick, Does.Contain("**Quick smoke run.**"));
         Assert.That(quick, Does.Contain("`./build.sh bench --quick`"));
+        Assert.That(full, Does.Not.Contain("Partial run"));
+        string partial = ResultsReport.Write(Data(quick: false, 2.0, 0.05, 100, -6.9, voltageOnly: true));
+        Assert.That(partial, Does.Contain("**Partial run: voltage only**"));
+        Assert.That(partial, Does.Contain("`./build.sh bench --environments voltage`"), "the header and the regenerate line name the options");
+    }
+
+    [Test]
+    public void Restricted_KeepsTheNamedEnvironments_AndNeedsVoltage()
+    {
+        var voltage = ResultsPlan.Full.Restricted(["voltage"]);
+        Assert.That(voltage.Recipes.Select(r => r.Environment), Is.EqualTo(new[] { "voltage" }));
+        Assert.That(voltage.BenchEnvironments, Is.EqualTo(new[] { "voltage" }));
+        Assert.That(voltage.Partial, Is.True);
+        Assert.That(ResultsPlan.Full.Restricted([.. ResultsPlan.Full.Recipes.Select(r => r.Environment)]).Partial, Is.False, "every environment: a full run");
+        Assert.That(() => ResultsPlan.Full.Restricted(["cartpole"]), Throws.ArgumentException.With.Message.Contains("must include voltage"));
+        Assert.That(() => ResultsPlan.Full.Restricted(["pendulum", "voltage"]), Throws.ArgumentException.With.Message.Contains("pendulum"));
     }
 }

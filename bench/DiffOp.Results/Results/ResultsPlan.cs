@@ -109,7 +109,7 @@ internal sealed record ResultsPlan(bool Quick, int Seeds, IReadOnlyList<Environm
         new("quadrotor", 0.5, 0.05, 60, 4, 2),
         new("rocket", 0.5, 0.02, 60, 4, 2),
         new("voltage", 0.01, 0.02, 1000, 10, 10) { TrustRegion = new(50, 100, 1) },
-    ], VoltageScenarios: 500, StepEvaluationSeeds: 1, PaperSettingsRun: true);
+    ], VoltageScenarios: 500, StepEvaluationSeeds: 5, PaperSettingsRun: true);
 
     /// <summary>The smoke run: 2 seeds, a tenth of the iterations or less, 50 scenarios.</summary>
     public static ResultsPlan QuickRun { get; } = new(true, 2,
