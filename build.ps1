@@ -8,7 +8,7 @@
   build  dotnet build in Release
   test   setup, native smoke test when cmake and Ipopt headers are available (set IPOPT_DIR), then dotnet test
   demo   setup, build, solve HS071, train the voltage policy (default recipe, the paper's 10,000 trajectories in 50 iterations), evaluate it and draw its pictures
-  bench  regenerate docs/RESULTS.md with 'diffop-results run' (bench/DiffOp.Results; --quick: a short smoke run)
+  bench  regenerate docs/RESULTS.md with 'diffop-results run' (bench/DiffOp.Results; --quick: a short smoke run; --environments voltage: a partial run of about 10 minutes)
   timings  median forward-solve and backward-pass times per environment ('diffop-results bench'; --json, --quick, --env e)
   bench-suite  BenchmarkDotNet (extra arguments pass through)
   soak   20,000 voltage solves (memory flat?), then 20 rounds of worker and trainer fault injection (Linux only: /proc)
