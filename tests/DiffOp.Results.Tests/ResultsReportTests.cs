@@ -91,6 +91,11 @@ public class ResultsReportTests
         Assert.That(quick, Does.Contain("**Quick smoke run.**"));
         Assert.That(quick, Does.Contain("`./build.sh bench --quick`"));
         Assert.That(full, Does.Not.Contain("Partial run"));
+        Assert.That(full, Does.Not.Contain("paper Figure 3"), "no pictures drawn, no Figure 3 section");
+        string pictured = ResultsReport.Write(Data(quick: false, 2.0, 0.05, 100, -6.9) with { VoltageRolloutPictures = ["low.png", "high.png"] });
+        Assert.That(pictured, Does.Contain("(paper Figure 3)"));
+        Assert.That(pictured, Does.Contain("![low-voltage scenario](results/figure3-low-voltage.png)"));
+        Assert.That(pictured, Does.Contain("![high-voltage scenario](results/figure3-high-voltage.png)"));
         string partial = ResultsReport.Write(Data(quick: false, 2.0, 0.05, 100, -6.9, voltageOnly: true));
         Assert.That(partial, Does.Contain("**Partial run: voltage only**"));
         Assert.That(partial, Does.Contain("`./build.sh bench --environments voltage`"), "the header and the regenerate line name the options");

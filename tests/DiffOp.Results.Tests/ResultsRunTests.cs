@@ -27,6 +27,12 @@ public class ResultsRunTests
         string report = ResultsPublisher.Publish(data, docs);
 
         Assert.That(data.Runs, Has.Count.EqualTo(4), "2 environments × Step and Traj × 1 seed");
+        Assert.That(data.VoltageRolloutPictures, Has.Count.EqualTo(2), "Figure 3: the low- and high-voltage scenarios");
+        foreach (string image in ResultsReport.RolloutImages)
+        {
+            Assert.That(File.Exists(Path.Combine(docs, image)), image);
+            Assert.That(File.ReadAllText(report), Does.Contain($"]({image})"));
+        }
         foreach (var run in data.Runs)
         {
             Assert.That(run.Evaluation.Select(p => p.Iteration), Is.EqualTo(new[] { 1, 2 }), $"{run.Environment} {run.Mode}: evaluated every iteration");

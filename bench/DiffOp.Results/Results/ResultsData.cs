@@ -50,6 +50,12 @@ internal sealed record ResultsData(
     /// <summary>The baselines on the control tasks, every seed (empty when the stage was not run).</summary>
     public IReadOnlyList<BaselineRunSummary> Baselines { get; init; } = [];
 
+    /// <summary>
+    /// The paper's Figure 3 as <c>diffop plot</c> drew it for the voltage Step run of seed 0: the low- and high-voltage
+    /// scenarios' pictures in the work folder (empty when they were not drawn).
+    /// </summary>
+    public IReadOnlyList<string> VoltageRolloutPictures { get; init; } = [];
+
     /// <summary>Training runs found complete in the work folder and reused rather than trained by this invocation.</summary>
     public int ReusedRuns { get; init; }
 

@@ -10,6 +10,8 @@ internal static class ResultsPublisher
         foreach (var recipe in data.Plan.Recipes)
             ResultsPlots.LearningCurves(Path.Combine(folder, ResultsReport.CurveImage(recipe.Environment)), recipe.Environment, data.Runs, data.TrueThetaEvaluationCost, data.Baselines);
         ResultsPlots.BackwardScaling(Path.Combine(folder, ResultsReport.ScalingImage), data.Benchmarks);
+        for (int i = 0; i < data.VoltageRolloutPictures.Count; i++)
+            File.Copy(data.VoltageRolloutPictures[i], Path.Combine(folder, ResultsReport.RolloutImages[i]), overwrite: true);
         string path = Path.Combine(folder, "RESULTS.md");
         string temporary = path + ".tmp";
         File.WriteAllText(temporary, ResultsReport.Write(data));

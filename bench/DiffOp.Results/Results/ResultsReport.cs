@@ -25,6 +25,9 @@ internal static class ResultsReport
     /// <summary>The scaling plot, relative to the report's folder.</summary>
     public const string ScalingImage = "results/backward-scaling.png";
 
+    /// <summary>Figure 3's pictures (low-voltage scenario, high-voltage scenario), relative to the report's folder.</summary>
+    public static readonly string[] RolloutImages = ["results/figure3-low-voltage.png", "results/figure3-high-voltage.png"];
+
     /// <summary>The options of the results run that made this report (<c>--quick</c>, <c>--environments</c>).</summary>
     private static string Flags(ResultsPlan plan) =>
         (plan.Quick ? " --quick" : "") + (plan.Partial ? $" --environments {string.Join(',', plan.Recipes.Select(r => r.Environment))}" : "");
@@ -274,6 +277,18 @@ internal static class ResultsReport
         md.AppendLine();
         md.AppendLine(CeilingNote);
         md.AppendLine();
+        if (data.VoltageRolloutPictures.Count == RolloutImages.Length)
+        {
+            md.AppendLine("### Voltage and reactive power before and after training (paper Figure 3)");
+            md.AppendLine();
+            md.AppendLine("The DiffOP Step policy of seed 0 (`diffop plot --run RUN`) on scenario 0 (low voltage) and scenario 1 (high voltage) under the " +
+                          "evaluation protocol: bus voltages with the ±5% band, reactive power and its increments; the untrained θ₀ dashed, the trained θ solid.");
+            md.AppendLine();
+            md.AppendLine($"![low-voltage scenario]({RolloutImages[0]})");
+            md.AppendLine();
+            md.AppendLine($"![high-voltage scenario]({RolloutImages[1]})");
+            md.AppendLine();
+        }
     }
 
     /// <summary>What the policy class and any controller can reach on scenarios 0..499 (measured once; docs/training.md says how).</summary>

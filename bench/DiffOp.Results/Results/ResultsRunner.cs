@@ -36,7 +36,11 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
         var baselines = plan.TaskBaselines ? Stage("baselines on the control tasks", RunTaskBaselines) : [];
         var reference = Stage("true-θ reference costs", TrueThetaCosts);
         var table = Stage("voltage evaluation", VoltageTable);
-        return new ResultsData(plan, machine, bench, runs, reference, table, _stages) { ReusedRuns = _reused, Executors = executors, Baselines = baselines };
+        var pictures = Stage("voltage rollouts (Figure 3)", VoltageRollouts);
+        return new ResultsData(plan, machine, bench, runs, reference, table, _stages)
+        {
+            ReusedRuns = _reused, Executors = executors, Baselines = baselines, VoltageRolloutPictures = pictures,
+        };
     }
 
     private T Stage<T>(string name, Func<T> body)
@@ -146,6 +150,21 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
                 costs[ResultsData.Key(recipe.Environment, mode)] = worker.EvaluationCost(setup.Theta0, recipe.EvaluationEpisodes).MeanCost;
             }
         return costs;
+    }
+
+    /// <summary>
+    /// The paper's Figure 3: <c>diffop plot</c> on the voltage Step run of seed 0 (scenario 0, low voltage, and 1, high
+    /// voltage, under the evaluation protocol, initial θ dashed and trained θ solid). Returns the two pictures' paths.
+    /// </summary>
+    private IReadOnlyList<string> VoltageRollouts()
+    {
+        string folder = Path.Combine(work, "figure3");
+        Directory.CreateDirectory(folder);
+        ChildCommand.RunOrThrow(["plot", "--run", RunDirectory("voltage", PolicyMode.Step, 0, "tuned"), "--out", folder], Path.Combine(work, "figure3.log"), captureOutput: false);
+        string[] pictures = [Path.Combine(folder, "rollout-low-voltage.png"), Path.Combine(folder, "rollout-high-voltage.png")];
+        var missing = pictures.Where(p => !File.Exists(p)).ToArray();
+        if (missing.Length > 0) throw new ResultsStageException($"'diffop plot' did not draw {string.Join(", ", missing)}; its output is in {Path.Combine(work, "figure3.log")}.");
+        return pictures;
     }
 
     /// <summary>The voltage baselines (docs/baselines.md), seed 0, Traj: trained once, reused when their folder has a θ.</summary>
