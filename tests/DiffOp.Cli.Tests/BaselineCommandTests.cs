@@ -104,6 +104,21 @@ public class BaselineCommandTests
     }
 
     [Test]
+    public void Baselines_OnVoltage_StartFromTheAdamRecipe_NotTheTrustRegionRecipesBatches()
+    {
+        // Voltage's default recipe is the trust-region rule on batches of 100 with start blocks; a baseline has no update rule
+        // of that kind, so its episodes per iteration and starts come from the Adam recipe (N = 10, no start blocks).
+        string dir = Path.Combine(_root, "voltage-td");
+        var (code, _, err) = CliRunner.Run("train", "voltage", "--algorithm", "rlmpc-td", "--iterations", "1", "--eval-episodes", "0", "--out", dir);
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "config.json"))).RootElement;
+        Assert.That(config.GetProperty("rollouts").GetInt32(), Is.EqualTo(10));
+        Assert.That(config.GetProperty("rollouts_per_start").GetInt32(), Is.EqualTo(0));
+        (code, _, err) = CliRunner.Run("evaluate", dir, "--scenarios", "2", "--json");
+        Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+    }
+
+    [Test]
     public void RlmpcTd_RunsAndWritesAnEvaluableRun()
     {
         string dir = Path.Combine(_root, "td");

@@ -116,8 +116,10 @@ internal static class TrainCommand
                     bool Given(Symbol option) => parse.GetResult(option) is { } result && !IsImplicit(result);
                     OptimizerKind? chosenOptimizer = Given(optimizer) ? ParseOptimizer(parse.GetValue(optimizer)!) : null;
                     var baseOptions = parse.GetValue(recipe) == "paper" ? TrainingOptions.Paper(policyMode) : model.RecommendedOptions(policyMode);
-                    // Another update rule than a trust-region recipe's starts from the Adam recipe, whose N, schedule, estimator and starts go with it.
-                    if (parse.GetValue(recipe) != "paper" && baseOptions.Optimizer == OptimizerKind.TrustRegion && chosenOptimizer is { } other && other != OptimizerKind.TrustRegion)
+                    // Another update rule than a trust-region recipe's — or a baseline algorithm, which has no update rule of its own here — starts
+                    // from the Adam recipe, whose N, schedule, estimator and starts go with it.
+                    bool leavesTrustRegion = chosenOptimizer is { } other && other != OptimizerKind.TrustRegion || parse.GetValue(algorithm) != "diffop";
+                    if (parse.GetValue(recipe) != "paper" && baseOptions.Optimizer == OptimizerKind.TrustRegion && leavesTrustRegion)
                         baseOptions = TrainingOptions.Recommended(policyMode, model.ExplorationScale, model.RecommendedLearningRate);
                     config = new RunConfig
                     {
@@ -145,8 +147,6 @@ internal static class TrainCommand
                         EvaluateEvery = parse.GetValue(evalEvery) ?? DefaultEvaluationPeriod(parse.GetValue(evalEpisodes), Pick(rollouts, baseOptions.Rollouts)),
                         Seed = parse.GetValue(seed), InitialTheta = parse.GetValue(theta)!, Algorithm = parse.GetValue(algorithm)!,
                     };
-                    // The baselines draw their own episodes: the recipe's start blocks (sized for its N) do not apply to them.
-                    if (config.Algorithm != "diffop") config = config with { RolloutsPerStart = 0 };
                     if (parse.GetValue(demos) is { } demoCount && config.Algorithm != "imitation")
                         throw new ArgumentException("--demos is the number of demonstrations of --algorithm imitation: drop it, or add --algorithm imitation.");
                     if (config.Algorithm != "diffop")
