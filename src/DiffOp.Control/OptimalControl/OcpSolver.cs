@@ -117,16 +117,12 @@ public sealed class OcpSolver : IDisposable
         {
             if (_qp is null) return SolveExclusive(theta, initialState, context, shiftFrom is null ? null : OcpWarmStart.Shifted(shiftFrom));
             CheckVectors(theta, initialState, context);
-            ReadOnlySpan<double> start = default;
-            if (shiftFrom is not null)
-            {
-                // The primal part of OcpWarmStart.Shifted, which is all the structured solver uses, in a buffer of its own.
-                _shifted ??= new double[Ocp.Layout.VariableCount];
-                OcpWarmStart.ShiftPrimal(Ocp.Layout, shiftFrom.Nlp.X, _shifted);
-                start = _shifted;
-            }
             long started = Stopwatch.GetTimestamp();
-            var outcome = _qp.Solve(theta, context, initialState, start);
+            // Step mode: the previous plan shifted one stage, primal and dual (its multipliers have Ipopt's sign whichever
+            // solver produced it).
+            var outcome = shiftFrom is not null && ReferenceEquals(shiftFrom.Ocp, Ocp) && Options.StructuredQpWarmStart
+                ? _qp.SolveShifted(theta, context, initialState, shiftFrom.Nlp)
+                : _qp.Solve(theta, context, initialState, default);
             if (outcome == QpOutcome.Solved)
             {
                 bool reuse = reusable is { IsReused: true } && ReferenceEquals(reusable.Ocp, Ocp);
@@ -145,7 +141,6 @@ public sealed class OcpSolver : IDisposable
     }
 
     private int _busy;
-    private double[]? _shifted;
 
     /// <summary>Marks this solver busy, or throws when another thread is solving with it.</summary>
     private void Enter()
@@ -171,7 +166,9 @@ public sealed class OcpSolver : IDisposable
         if (_qp is not null)
         {
             var clock = Stopwatch.StartNew();
-            var outcome = _qp.Solve(theta, context, initialState, warmStart is null ? default : warmStart.Start.X);
+            var outcome = warmStart is { Start.HasMultipliers: true } && Options.StructuredQpWarmStart
+                ? _qp.SolveWarm(theta, context, initialState, warmStart.Start)
+                : _qp.Solve(theta, context, initialState, warmStart is null ? default : warmStart.Start.X);
             if (outcome == QpOutcome.Solved)
             {
                 var qp = _qp.ToNlpSolution(outcome, clock.Elapsed);

@@ -91,6 +91,13 @@ public sealed record OcpSolverOptions
     /// <summary>Iteration limit of the structured QP solver (then Ipopt takes over). Default 100.</summary>
     public int StructuredQpMaxIterations { get; init; } = 100;
 
+    /// <summary>
+    /// Step mode's re-planning (the training and evaluation rollouts) starts the structured QP solver from the previous
+    /// plan shifted one stage, primal and dual, instead of from its cold start (a shifted primal plan with unit slacks and
+    /// multipliers). The solution is the same to the solver's tolerance; only the number of iterations changes. Default true.
+    /// </summary>
+    public bool StructuredQpWarmStart { get; init; } = true;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

@@ -110,7 +110,83 @@ internal sealed partial class StructuredQpSolver
                 _z[k] = 1.0;
             }
         }
+        return Iterate(initialState);
+    }
 
+    /// <summary>
+    /// Solves at θ, p and x_init from <paramref name="previous"/> (a solution of this OCP, one step earlier in Step mode)
+    /// shifted by one stage, primal and dual: the same start as <see cref="SolveWarm"/> given
+    /// <see cref="OptimalControl.OcpWarmStart.Shifted"/>, so the same answer bit for bit, without allocating.
+    /// </summary>
+    public QpOutcome SolveShifted(ReadOnlySpan<double> theta, ReadOnlySpan<double> context, ReadOnlySpan<double> initialState, NlpSolution previous) =>
+        SolveFrom(theta, context, initialState, previous.X, previous.ConstraintMultipliers, previous.LowerBoundMultipliers, previous.UpperBoundMultipliers, shift: true);
+
+    /// <summary>Solves at θ, p and x_init from a primal–dual start point (multipliers in Ipopt's sign, as in <see cref="NlpSolution"/>).</summary>
+    public QpOutcome SolveWarm(ReadOnlySpan<double> theta, ReadOnlySpan<double> context, ReadOnlySpan<double> initialState, NlpStartPoint start) =>
+        SolveFrom(theta, context, initialState, start.X, start.ConstraintMultipliers!, start.LowerBoundMultipliers!, start.UpperBoundMultipliers!, shift: false);
+
+    /// <summary>
+    /// The primal–dual warm start: ζ and the equality multipliers y as given (or shifted one stage: the last stage
+    /// repeated, the initial rows taking the costate of x₁), and for every inequality its multiplier z and its slack
+    /// s = h − aᵀζ, both raised to at least <see cref="WarmStartFloor"/> — strictly interior, and not so close to the
+    /// boundary that the first steps stall (the usual remedy for warm-starting an interior-point method).
+    /// </summary>
+    private QpOutcome SolveFrom(ReadOnlySpan<double> theta, ReadOnlySpan<double> context, ReadOnlySpan<double> initialState,
+        double[] x, double[] lambda, double[] lower, double[] upper, bool shift)
+    {
+        Iterations = 0;
+        if (_d.Load(theta, context) is not null) return QpOutcome.EvaluationError;
+        var l = _ocp.Layout;
+        int n = _n, w = _w, h = _h;
+        initialState.CopyTo(_xInit);
+        if (shift) OptimalControl.OcpWarmStart.ShiftPrimal(l, x, _zeta); else x.CopyTo(_zeta, 0);
+        initialState.CopyTo(_zeta);
+        for (int i = 0; i < n; i++) _y[i] = lambda[(shift ? l.DynamicsRowOffset(0) : 0) + i];
+        for (int t = 0; t < h; t++)
+        {
+            int source = shift ? Math.Min(t + 1, h - 1) : t;
+            for (int i = 0; i < n; i++) _y[((t + 1) * n) + i] = lambda[l.DynamicsRowOffset(source) + i];
+        }
+        for (int t = 0; t <= h; t++)
+        {
+            var block = StageBlock(_zeta, t);
+            int rows = t < h ? _d.P : _d.R;
+            var bounds = BoundsOf(t);
+            for (int k = _ineqStart[t]; k < _ineqStart[t + 1]; k++)
+            {
+                int local = k - _ineqStart[t];
+                double z;
+                if (local < rows)
+                    z = lambda[(t < h ? l.PathRowOffset(shift ? Math.Min(t + 1, h - 1) : t) : l.TerminalRowOffset) + local];
+                else
+                {
+                    int variable = (t * w) + bounds.Index[local - rows];
+                    if (shift) variable = ShiftSource(variable);
+                    z = bounds.Sign[local - rows] > 0 ? upper[variable] : lower[variable];
+                }
+                _z[k] = double.IsFinite(z) ? Math.Max(z, WarmStartFloor) : 1.0;
+                _s[k] = Math.Max(Rhs(t, k) - Dot(t, k, block), WarmStartFloor);
+            }
+        }
+        return Iterate(initialState);
+    }
+
+    /// <summary>The smallest slack and multiplier of a warm start (<see cref="SolveShifted"/>).</summary>
+    public double WarmStartFloor { get; set; } = 1e-2;
+
+    /// <summary>The variable of the previous solution that <see cref="OptimalControl.OcpWarmStart.ShiftPrimal"/> moves to <paramref name="target"/>.</summary>
+    private int ShiftSource(int target)
+    {
+        int w = _w, h = _h, n = _n;
+        if (target < (h - 1) * w) return target + w;        // z_t ← z_{t+1}
+        int x = (h - 1) * w;
+        if (target < x + n) return (h * w) + (target - x);  // x_{H−1} ← x_H
+        return target;                                      // u_{H−1} and x_H repeated
+    }
+
+    /// <summary>Mehrotra's predictor–corrector from the start point in ζ, y, s, z.</summary>
+    private QpOutcome Iterate(ReadOnlySpan<double> initialState)
+    {
         double dualScale = 1 + Math.Max(MaxAbs(_d.Qv), MaxAbs(_d.QvH));
         double primalScale = 1 + Math.Max(MaxAbs(initialState), MaxAbs(_d.F0));
         double boundScale = 1;
