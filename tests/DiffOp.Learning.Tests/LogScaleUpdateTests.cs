@@ -108,7 +108,7 @@ public class LogScaleUpdateTests
     public void BadSettings_AreRejected()
     {
         Assert.That(() => new ParameterOptimizer(OptimizerKind.Natural, 0.1, 2, logScale: [true, false]),
-            Throws.ArgumentException.With.Message.Contains("sgd and adam"));
+            Throws.ArgumentException.With.Message.Contains("sgd, adam and trust-region"));
         Assert.That(() => new ParameterOptimizer(OptimizerKind.Adam, 0.1, 2, logScale: [true]),
             Throws.ArgumentException.With.Message.Contains("1 entries; θ has 2"));
         Assert.That(() => new TrainingOptions { Optimizer = OptimizerKind.ActionAdam, LogScalePositiveParameters = true }.Validate(),

@@ -140,6 +140,41 @@ public class TrustRegionTests
     }
 
     [Test]
+    public void LogScale_IsThePlainRuleInLogCoordinates()
+    {
+        // f(θ) = ½(ln θ − ln c)ᵀA(ln θ − ln c): a quadratic in φ = ln θ. Given ∂f/∂θ = D⁻¹A(φ − φc) and the metric D⁻¹MD⁻¹
+        // (D = diag θ), the log-scale rule must take the plain rule's path on the quadratic in φ with metric M, iterate by
+        // iterate (θ_k = exp φ_k), and keep θ positive although the bound 0 would be hit by steps in θ. c spans 10⁻²…10³.
+        double[] a = [2, 0.5, 0.5, 1], metric = [1, 0.3, 0.3, 2];
+        double[] c = [1000, 0.01], phiCenter = c.Select(v => Math.Log(v)).ToArray();
+        double[] theta = [1, 1], phi = [0, 0];
+        var plain = new ParameterOptimizer(OptimizerKind.TrustRegion, 1, 2, trustRadius: 0.5);
+        var log = new ParameterOptimizer(OptimizerKind.TrustRegion, 1, 2, trustRadius: 0.5, logScale: [true, true]);
+        double F(double[] p) { var e = p.Zip(phiCenter, (x, y) => x - y).ToArray(); return 0.5 * Quadratic(a, e); }
+        double[] GradientPhi(double[] p) => [a[0] * (p[0] - phiCenter[0]) + a[1] * (p[1] - phiCenter[1]), a[2] * (p[0] - phiCenter[0]) + a[3] * (p[1] - phiCenter[1])];
+        double[] GradientTheta(double[] t) => GradientPhi(t.Select(v => Math.Log(v)).ToArray()).Select((g, i) => g / t[i]).ToArray();
+        double[] MetricTheta(double[] t) => [metric[0] / (t[0] * t[0]), metric[1] / (t[0] * t[1]), metric[2] / (t[1] * t[0]), metric[3] / (t[1] * t[1])];
+        double[] lowerBounds = [0, 0];
+        for (int k = 0; k < 25; k++)
+        {
+            var p = plain.ProposeTrustRegionStep(phi, GradientPhi(phi), metric, null)!;
+            var q = log.ProposeTrustRegionStep(theta, GradientTheta(theta), MetricTheta(theta), lowerBounds)!;
+            for (int i = 0; i < 2; i++)
+            {
+                Assert.That(q.Candidate[i], Is.GreaterThan(0), $"iteration {k}: θ stays positive");
+                Assert.That(Math.Log(q.Candidate[i]), Is.EqualTo(p.Candidate[i]).Within(1e-9 * (1 + Math.Abs(p.Candidate[i]))), $"iteration {k}: candidate {i}");
+            }
+            var po = plain.ConcludeTrustRegionStep(p, F(phi) - F(p.Candidate), GradientPhi(p.Candidate));
+            var qo = log.ConcludeTrustRegionStep(q, F(theta.Select(v => Math.Log(v)).ToArray()) - F(q.Candidate.Select(v => Math.Log(v)).ToArray()), GradientTheta(q.Candidate));
+            Assert.That(qo.Accepted, Is.EqualTo(po.Accepted), $"iteration {k}");
+            Assert.That(qo.Radius, Is.EqualTo(po.Radius).Within(1e-12), $"iteration {k}");
+            if (po.Accepted) p.Candidate.CopyTo(phi, 0);
+            if (qo.Accepted) q.Candidate.CopyTo(theta, 0);
+        }
+        for (int i = 0; i < 2; i++) Assert.That(theta[i], Is.EqualTo(c[i]).Within(1e-6 * c[i]), "converges to c across five decades");
+    }
+
+    [Test]
     public void PoorRatio_RejectsTheStep_AndShrinksTheRadius_GoodRatioGrowsIt()
     {
         var optimizer = new ParameterOptimizer(OptimizerKind.TrustRegion, 1, 2, trustRadius: 1.0);

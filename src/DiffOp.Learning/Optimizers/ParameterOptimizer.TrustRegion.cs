@@ -4,9 +4,10 @@ namespace DiffOp.Learning.Optimizers;
 /// A trust-region candidate (<see cref="ParameterOptimizer.ProposeTrustRegionStep"/>): the trainer measures the cost at
 /// <see cref="Candidate"/> and hands the measured decrease to <see cref="ParameterOptimizer.ConcludeTrustRegionStep"/>.
 /// </summary>
-/// <param name="Candidate">θ + s, projected onto θ's lower bounds.</param>
-/// <param name="Step">s = candidate − θ (after the projection).</param>
-/// <param name="Gradient">The ĝ at θ the model was built from (before the shrinkage, see <see cref="GradientShrink"/>).</param>
+/// <param name="Candidate">θ + s, projected onto θ's lower bounds (with <see cref="ParameterOptimizer.LogScale"/>: those entries
+/// θ_i·exp(s_i)).</param>
+/// <param name="Step">s = candidate − θ after the projection, in the model's coordinates (ln θ_i for the log-scale entries).</param>
+/// <param name="Gradient">The ĝ at θ the model was built from, in the model's coordinates (before the shrinkage, see <see cref="GradientShrink"/>).</param>
 /// <param name="PredictedDecrease">−(κĝᵀs + ½sᵀBs) with κ = <see cref="GradientShrink"/>: the decrease the model promises (≤ 0: no useful step).</param>
 /// <param name="StepLength">‖s‖ in the damped metric: the RMS change of the planned actions the step makes, inflated by the damping.</param>
 /// <param name="ClampedParameters">Entries the projection onto the lower bounds moved.</param>
@@ -14,6 +15,9 @@ public sealed record TrustRegionProposal(double[] Candidate, double[] Step, doub
 {
     /// <summary>The model's B (d × d row-major) the step came from.</summary>
     internal double[] Model { get; init; } = [];
+
+    /// <summary>The entries the model treats in log scale (φ_i = ln θ_i); empty when none.</summary>
+    internal bool[] LogEntries { get; init; } = [];
 
     /// <summary>
     /// The factor in [0, 1] on ĝ in the model's linear term (1 without a noise estimate). 0: ĝ is indistinguishable from its
@@ -59,7 +63,10 @@ public sealed partial class ParameterOptimizer
     /// <summary>
     /// Proposes the step s minimizing ĝᵀs + ½sᵀBs subject to √(sᵀMs) ≤ Δ, where M = G + λ·diag G is the damped metric of the
     /// planned actions (as for the natural gradient), then projects θ + s onto <paramref name="lowerBounds"/>. Changes no
-    /// state. Null when ĝ or G is not finite or M is singular.
+    /// state. Null when ĝ or G is not finite or M is singular. With <see cref="LogScale"/>, the entries it marks (at positive
+    /// values) are modelled in φ_i = ln θ_i: the gradient and the metric are scaled by θ_i, their lower bounds drop out
+    /// (θ_i = e^φ_i stays positive), and the candidate is θ_i·e^s_i — a step that is a fraction of the value, so a cost
+    /// weight can grow by orders of magnitude in a few steps where its scale is what matters.
     /// </summary>
     /// <param name="theta">θ.</param>
     /// <param name="gradient">ĝ at θ.</param>
@@ -79,7 +86,28 @@ public sealed partial class ParameterOptimizer
         if (gradient.Length != d) throw new ArgumentException($"ĝ has length {gradient.Length}; θ has {d}.", nameof(gradient));
         if (metric.Length != d * d) throw new ArgumentException($"The metric has {metric.Length} entries; θ has {d}, so d² = {d * d} are needed.", nameof(metric));
         if (!double.IsFinite(Norm(gradient))) return null;
+        // Log-scale entries (LogScale): the model runs on φ_i = ln θ_i, with ∂C/∂φ_i = θ_i·∂C/∂θ_i and the metric scaled alike.
+        var log = new bool[d];
+        for (int i = 0; i < d; i++) log[i] = InLogScale(i, theta[i]);
+        bool anyLog = log.Contains(true);
+        var originalTheta = theta.ToArray();
+        var phi = theta.ToArray();
         var g = gradient.ToArray();
+        if (anyLog)
+        {
+            var scaledMetric = metric.ToArray();
+            for (int i = 0; i < d; i++)
+            {
+                if (!log[i]) continue;
+                phi[i] = Math.Log(theta[i]);
+                g[i] *= theta[i];
+                for (int j = 0; j < d; j++) { scaledMetric[(i * d) + j] *= theta[i]; scaledMetric[(j * d) + i] *= theta[i]; }
+            }
+            metric = scaledMetric;
+            if (jackknife is not null) jackknife = jackknife.Select(e => e.Select((v, i) => log[i] ? v * originalTheta[i] : v).ToArray()).ToArray();
+            if (lowerBounds is not null) lowerBounds = lowerBounds.Select((b, i) => log[i] ? double.NegativeInfinity : b).ToArray();
+        }
+        theta = phi;
         if (GradientClipNorm is { } clip && Norm(g) > clip)
         {
             double scale = clip / Norm(g);
@@ -104,7 +132,7 @@ public sealed partial class ParameterOptimizer
             double signal = MetricInverseNorm(damped, g, g);
             if (!(signal > 0) || !double.IsFinite(noise)) return null;
             shrink = Math.Max(0, 1 - (noise / signal));
-            if (shrink == 0) return new TrustRegionProposal(theta.ToArray(), new double[d], g, 0, 0, 0) { Model = (double[])Hessian.Clone(), GradientShrink = 0 };
+            if (shrink == 0) return new TrustRegionProposal(originalTheta, new double[d], g, 0, 0, 0) { Model = (double[])Hessian.Clone(), GradientShrink = 0, LogEntries = log };
         }
         var modelGradient = g.Select(v => shrink * v).ToArray();
         var model = (double[])Hessian.Clone();
@@ -133,7 +161,13 @@ public sealed partial class ParameterOptimizer
         for (int i = 0; i < d; i++) linear += modelGradient[i] * step[i];
         double predicted = -(linear + (0.5 * NaturalDirection.Quadratic(model, step)));
         double length = Math.Sqrt(Math.Max(0, NaturalDirection.Quadratic(damped, step)));
-        return new TrustRegionProposal(candidate, step, g, predicted, length, clamped) { Model = model, GradientShrink = shrink };
+        for (int i = 0; i < d; i++)
+        {
+            if (!log[i]) continue;
+            candidate[i] = Math.Exp(candidate[i]);
+            if (!(candidate[i] > 0) || !double.IsFinite(candidate[i])) return null;
+        }
+        return new TrustRegionProposal(candidate, step, g, predicted, length, clamped) { Model = model, GradientShrink = shrink, LogEntries = log };
     }
 
     /// <summary>xᵀM⁻¹y for the damped metric M (NaN when M is singular).</summary>
@@ -178,7 +212,12 @@ public sealed partial class ParameterOptimizer
         if (candidateGradient.Length == proposal.Gradient.Length)
         {
             var y = new double[proposal.Gradient.Length];
-            for (int i = 0; i < y.Length; i++) y[i] = candidateGradient[i] - proposal.Gradient[i];
+            for (int i = 0; i < y.Length; i++)
+            {
+                // In the model's coordinates: a log-scale entry's gradient at the candidate is θ_i(candidate)·ĝ_i.
+                double scale = proposal.LogEntries.Length == y.Length && proposal.LogEntries[i] ? proposal.Candidate[i] : 1;
+                y[i] = (scale * candidateGradient[i]) - proposal.Gradient[i];
+            }
             TrustRegionSubproblem.DampedBfgsUpdate(model, proposal.Step, y);
         }
         Hessian = model;

@@ -49,8 +49,9 @@ public sealed partial class ParameterOptimizer
     /// <param name="damping">λ of the natural gradient's damped metric.</param>
     /// <param name="trustRadius">ε of the natural gradient, Δ₀ of the trust-region rule.</param>
     /// <param name="logScale">
-    /// Optional, length d: entries updated in log scale (<see cref="LogScale"/>). Only for <see cref="OptimizerKind.Sgd"/>
-    /// and <see cref="OptimizerKind.Adam"/>; the metric-based rules are invariant to rescaling θ already.
+    /// Optional, length d: entries updated in log scale (<see cref="LogScale"/>). For <see cref="OptimizerKind.Sgd"/>,
+    /// <see cref="OptimizerKind.Adam"/> and <see cref="OptimizerKind.TrustRegion"/> (whose model then lives in those
+    /// coordinates); the natural-gradient rules are invariant to rescaling θ already.
     /// </param>
     public ParameterOptimizer(OptimizerKind kind, double learningRate, int parameterCount, double? gradientClipNorm = null,
         double damping = DefaultDamping, double? trustRadius = null, IReadOnlyList<bool>? logScale = null)
@@ -59,9 +60,9 @@ public sealed partial class ParameterOptimizer
         {
             if (logScale.Count != parameterCount)
                 throw new ArgumentException($"The log-scale mask has {logScale.Count} entries; θ has {parameterCount}.", nameof(logScale));
-            if (kind is not (OptimizerKind.Sgd or OptimizerKind.Adam) && logScale.Contains(true))
+            if (kind is not (OptimizerKind.Sgd or OptimizerKind.Adam or OptimizerKind.TrustRegion) && logScale.Contains(true))
                 throw new ArgumentException(
-                    $"Log-scale updates are for the sgd and adam rules; {kind} measures its steps by the change of the planned actions, which is invariant to rescaling θ already.",
+                    $"Log-scale updates are for the sgd, adam and trust-region rules; {kind} measures its steps by the change of the planned actions, which is invariant to rescaling θ already.",
                     nameof(logScale));
             LogScale = logScale.ToArray();
         }

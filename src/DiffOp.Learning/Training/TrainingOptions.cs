@@ -226,9 +226,9 @@ public sealed record TrainingOptions
                     $"RolloutsPerStart = {RolloutsPerStart} leaves no other {(Antithetic ? "pair" : "rollout")} of the same start for the {Estimator} estimator's baseline: " +
                     $"use {2 * group} or more, or the reinforce estimator.", nameof(RolloutsPerStart));
         }
-        if (LogScalePositiveParameters && Optimizer is not (OptimizerKind.Sgd or OptimizerKind.Adam))
+        if (LogScalePositiveParameters && Optimizer is not (OptimizerKind.Sgd or OptimizerKind.Adam or OptimizerKind.TrustRegion))
             throw new ArgumentException(
-                $"Log-scale updates (LogScalePositiveParameters, --log-scale) are for the sgd and adam rules; {Optimizer} is invariant to rescaling θ already: turn one of them off.",
+                $"Log-scale updates (LogScalePositiveParameters, --log-scale) are for the sgd, adam and trust-region rules; {Optimizer} is invariant to rescaling θ already: turn one of them off.",
                 nameof(LogScalePositiveParameters));
         if (!(Damping > 0) || !double.IsFinite(Damping))
             throw new ArgumentException($"Damping must be positive and finite (e.g. 1), got {Damping}.", nameof(Damping));
