@@ -152,6 +152,16 @@ public sealed class OcpSolver : IDisposable
                 "create one OcpSolver per thread (they share the compiled OCP), or serialize the calls.");
     }
 
+    /// <summary>A warm start from another OCP's solution (other sizes) is an error here, not an index fault inside a solver.</summary>
+    private void CheckWarmStart(NlpStartPoint start)
+    {
+        var l = Ocp.Layout;
+        if (start.X.Length != l.VariableCount)
+            throw new ArgumentException($"The warm start has {start.X.Length} variables; OCP '{Ocp.Name}' has {l.VariableCount}: warm-start from a solution of this OCP.", "warmStart");
+        if (start.HasMultipliers && (start.ConstraintMultipliers!.Length != l.RowCount || start.LowerBoundMultipliers?.Length != l.VariableCount || start.UpperBoundMultipliers?.Length != l.VariableCount))
+            throw new ArgumentException($"The warm start's multipliers do not match OCP '{Ocp.Name}' ({l.RowCount} rows, {l.VariableCount} variables): warm-start from a solution of this OCP.", "warmStart");
+    }
+
     private void CheckVectors(ReadOnlySpan<double> theta, ReadOnlySpan<double> initialState, ReadOnlySpan<double> context)
     {
         CheckVector(theta, Ocp.ParameterCount, nameof(theta), "θ (the concatenated parameter blocks)");
@@ -162,6 +172,7 @@ public sealed class OcpSolver : IDisposable
     private OcpSolution SolveExclusive(ReadOnlySpan<double> theta, ReadOnlySpan<double> initialState, ReadOnlySpan<double> context, OcpWarmStart? warmStart)
     {
         CheckVectors(theta, initialState, context);
+        if (warmStart is not null) CheckWarmStart(warmStart.Start);
 
         if (_qp is not null)
         {

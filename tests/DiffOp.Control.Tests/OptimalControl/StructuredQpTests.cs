@@ -156,6 +156,17 @@ public class StructuredQpTests
     }
 
     [Test]
+    public void WarmStartFromAnotherOcp_IsAClearError()
+    {
+        var ocp = LqrSamples.BoxLqr(10);
+        using var other = new OcpSolver(LqrSamples.BoxLqr(5));
+        using var solver = new OcpSolver(ocp);
+        var foreign = OcpWarmStart.Same(other.Solve(LqrSamples.InitialState));
+        Assert.That(() => solver.Solve(ocp.InitialParameters(), LqrSamples.InitialState, ocp.DefaultContext(), foreign),
+            Throws.ArgumentException.With.Message.Contains("warm-start from a solution of this OCP"));
+    }
+
+    [Test]
     public void NonConvexTheta_FallsBackToIpopt()
     {
         var ocp = LqrSamples.BoxLqr(6);
