@@ -97,11 +97,15 @@ public class TrainArgumentTests
         Assert.That(traj.GetProperty("schedule").GetString(), Is.EqualTo("Constant"));
         Assert.That(traj.GetProperty("tangent_exploration").GetBoolean(), Is.True, "the exploration of the other recipe");
         Assert.That(traj.GetProperty("rollouts_per_start").GetInt32(), Is.EqualTo(0), "Traj mode: one start per antithetic pair");
+        Assert.That(traj.GetProperty("log_scale").GetBoolean(), Is.True, "Traj mode: the trust-region model on ln C_v");
+        Assert.That(Config("--mode", "traj", "--optimizer", "trust-region").GetProperty("log_scale").GetBoolean(), Is.True, "naming the recipe's rule keeps it");
+        Assert.That(Config("--mode", "traj", "--log-scale", "false").GetProperty("log_scale").GetBoolean(), Is.False, "and it can be turned off");
         var step = Config("--mode", "step");
         Assert.That(step.GetProperty("optimizer").GetString(), Is.EqualTo("TrustRegion"));
         Assert.That(step.GetProperty("estimator").GetString(), Is.EqualTo("RewardToGo"));
         Assert.That(step.GetProperty("rollouts_per_start").GetInt32(), Is.EqualTo(4), "two antithetic pairs per start");
         Assert.That(step.GetProperty("shared_start").GetBoolean(), Is.False);
+        Assert.That(step.GetProperty("log_scale").GetBoolean(), Is.False, "Step mode measured worse with it");
         var shared = Config("--mode", "step", "--shared-start", "true");
         Assert.That((shared.GetProperty("shared_start").GetBoolean(), shared.GetProperty("rollouts_per_start").GetInt32()), Is.EqualTo((true, 0)),
             "an explicit --shared-start replaces the recipe's start blocks");
@@ -109,6 +113,7 @@ public class TrainArgumentTests
         Assert.That(adam.GetProperty("optimizer").GetString(), Is.EqualTo("Adam"));
         Assert.That(adam.GetProperty("schedule").GetString(), Is.EqualTo("Cosine"), "leaving the trust-region recipe restores Adam's recommended schedule");
         Assert.That(adam.GetProperty("rollouts").GetInt32(), Is.EqualTo(10), "… and its N");
+        Assert.That(adam.GetProperty("log_scale").GetBoolean(), Is.False, "… and its plain scale");
         var adamStep = Config("--mode", "step", "--optimizer", "adam");
         Assert.That((adamStep.GetProperty("estimator").GetString(), adamStep.GetProperty("shared_start").GetBoolean(), adamStep.GetProperty("rollouts_per_start").GetInt32()),
             Is.EqualTo(("ReinforceWithBaseline", true, 0)), "Step mode: the Adam recipe's estimator and shared start");

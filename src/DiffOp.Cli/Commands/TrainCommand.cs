@@ -39,7 +39,7 @@ internal static class TrainCommand
         var exploration = new Option<string>("--exploration") { Description = "full: noise on every action (the paper's); tangent: Gaussian noise only along the directions θ can move the plan (needs --beta inf)." };
         exploration.AcceptOnlyFromAmong("full", "tangent");
         var trustRadius = new Option<double?>("--trust-radius") { Description = "Natural gradient: the largest RMS change of a planned action per update (controls' units). Trust-region: the initial radius (default σ)." };
-        var logScale = new Option<bool>("--log-scale") { Description = "sgd/adam: update the entries with a lower bound ≥ 0 (cost weights, masses) in log scale, so η is a relative change (--log-scale false turns it off)." };
+        var logScale = new Option<bool>("--log-scale") { Description = "sgd/adam/trust-region: update the entries with a lower bound ≥ 0 (cost weights, masses) in log scale, so a step is a relative change (voltage Traj: on; --log-scale false turns it off)." };
         var clip = new Option<double?>("--clip") { Description = "Clip ‖ĝ‖ to this norm (off by default)." };
         var sharedStart = new Option<bool>("--shared-start") { Description = "The rollouts of one iteration share their initial state and differ only in noise (pairs well with --estimator baseline; on in the default recipe, --shared-start false turns it off)." };
         var rolloutsPerStart = new Option<int?>("--rollouts-per-start")
@@ -139,7 +139,7 @@ internal static class TrainCommand
                             : baseOptions.Schedule,
                         LogScale = Given(logScale)
                             ? parse.GetValue(logScale)
-                            : baseOptions.LogScalePositiveParameters && chosenOptimizer is null or OptimizerKind.Adam or OptimizerKind.Sgd,
+                            : baseOptions.LogScalePositiveParameters && chosenOptimizer is null or OptimizerKind.Adam or OptimizerKind.Sgd or OptimizerKind.TrustRegion,
                         GradientClip = parse.GetValue(clip), SharedStart = Pick(sharedStart, baseOptions.SharedInitialState && !Given(rolloutsPerStart)),
                         // An explicit --shared-start (without --rollouts-per-start) replaces the recipe's start blocks.
                         RolloutsPerStart = Given(rolloutsPerStart) ? parse.GetValue(rolloutsPerStart) ?? 0 : Given(sharedStart) ? 0 : baseOptions.RolloutsPerStart,
