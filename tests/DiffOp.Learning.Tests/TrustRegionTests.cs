@@ -197,6 +197,31 @@ public class TrustRegionTests
     }
 
     [Test]
+    public void InteriorStepMuchBetterThanPredicted_HalvesTheModel_OnlyThen()
+    {
+        var optimizer = new ParameterOptimizer(OptimizerKind.TrustRegion, 1, 2, trustRadius: 1.0);
+        double[] theta = [0, 0], gradient = [1, 0], identity = [1, 0, 0, 1];
+        // The first step reaches Δ₀ (B₀ is scaled for that): a large ratio there doubles Δ and leaves B alone.
+        var first = optimizer.ProposeTrustRegionStep(theta, gradient, identity, null)!;
+        Assert.That(first.StepLength, Is.EqualTo(1.0).Within(1e-9));
+        var b0 = first.Model.ToArray();
+        var atBoundary = optimizer.ConcludeTrustRegionStep(first, 3 * first.PredictedDecrease, []);
+        Assert.That((atBoundary.Accepted, atBoundary.Radius), Is.EqualTo((true, 2.0)));
+        Assert.That(optimizer.Hessian, Is.EqualTo(b0).Within(1e-12), "a boundary step changes Δ, not B");
+        // Now Δ = 2 and the model's step (length 1) is interior: ρ = 1.5 keeps B, ρ = 3 halves it.
+        var second = optimizer.ProposeTrustRegionStep(theta, gradient, identity, null)!;
+        Assert.That(second.StepLength, Is.LessThan(0.9 * 2.0), "interior");
+        optimizer.ConcludeTrustRegionStep(second, 1.5 * second.PredictedDecrease, []);
+        Assert.That(optimizer.Hessian, Is.EqualTo(b0).Within(1e-12), "ρ = 1.5: B stays");
+        var third = optimizer.ProposeTrustRegionStep(theta, gradient, identity, null)!;
+        var flat = optimizer.ConcludeTrustRegionStep(third, 3 * third.PredictedDecrease, []);
+        Assert.That(flat.Accepted, Is.True);
+        Assert.That(optimizer.Hessian, Is.EqualTo(b0.Select(v => 0.5 * v).ToArray()).Within(1e-12), "ρ = 3 on an interior step: B halves");
+        var fourth = optimizer.ProposeTrustRegionStep(theta, gradient, identity, null)!;
+        Assert.That(fourth.StepLength, Is.EqualTo(2 * third.StepLength).Within(1e-9), "so the next model step is twice as long");
+    }
+
+    [Test]
     public void PoorRatio_OnAnInteriorStep_HalvesTheRadius_NotTheStepLength()
     {
         // A curved model (B = 100·I) makes the step −B⁻¹ĝ short, well inside Δ = 1. A poor ratio halves Δ to 0.5;

@@ -118,7 +118,8 @@ public sealed class VoltagePolicyModel : IPolicyModel
     /// is the paper's 10,000 trajectories; Step mode with reward-to-go and start blocks of two antithetic pairs). In Traj
     /// mode the rule's model also runs on ln C_v (<see cref="TrainingOptions.LogScalePositiveParameters"/>, with this
     /// model's lower bounds): 10 seeds −6.783 against −6.746 without; in Step mode it measured worse (−6.671). On scenarios
-    /// 0..499, 10 seeds each: Traj −6.783 / −0.1081 and Step −6.781 / −0.1081 (one Step seed of ten ends at −6.667);
+    /// 0..499, 10 seeds each: Traj −6.780 / −0.1081 and Step −6.795 / −0.1083 (with the rule's halving of B after interior
+    /// steps that beat the model by more than 2×; without it one Step seed of ten stalled at −6.667);
     /// <see cref="TrainingOptions.Recommended"/> gave −6.711 / −0.1075 and −6.642 / −0.1061 (5 seeds; docs/training.md).
     /// </remarks>
     public TrainingOptions RecommendedOptions(PolicyMode mode) => mode == PolicyMode.Traj

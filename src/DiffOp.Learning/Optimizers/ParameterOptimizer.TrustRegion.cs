@@ -36,6 +36,13 @@ public sealed partial class ParameterOptimizer
 {
     /// <summary>A candidate is accepted when ρ is at least this (Nocedal &amp; Wright's η₁, Algorithm 4.1).</summary>
     public const double AcceptRatio = 0.1;
+
+    /// <summary>
+    /// An accepted interior step (shorter than 0.9 Δ) whose measured decrease is more than this many times the predicted
+    /// one halves B: the cost is flatter along the step than the model says, and Δ cannot correct that (it only grows after
+    /// a step that reached it).
+    /// </summary>
+    public const double FlatterThanModelRatio = 2.0;
     private const double ShrinkBelow = 0.25, GrowAbove = 0.75, ShrinkFactor = 0.5, GrowFactor = 2.0, RadiusRange = 1e6;
 
     /// <summary>
@@ -185,6 +192,7 @@ public sealed partial class ParameterOptimizer
     /// <see cref="AcceptRatio"/>. Δ halves when ρ &lt; ¼ and doubles when ρ &gt; ¾ and
     /// the step reached the boundary. B takes a Powell-damped BFGS update from y = <paramref name="candidateGradient"/> − ĝ
     /// (an estimate at the candidate from the same samples as ĝ), whether or not the step is accepted; empty: no update.
+    /// An accepted interior step with ρ &gt; <see cref="FlatterThanModelRatio"/> then halves B.
     /// </summary>
     /// <param name="proposal">The proposal being tested.</param>
     /// <param name="measuredDecrease">Cost at θ minus cost at the candidate on common random numbers; NaN rejects.</param>
@@ -220,6 +228,10 @@ public sealed partial class ParameterOptimizer
             }
             TrustRegionSubproblem.DampedBfgsUpdate(model, proposal.Step, y);
         }
+        // The model's curvature along an interior step was too high by more than a factor of two: halve B so the next steps
+        // along such a valley can be longer (on voltage control in Step mode this kept the slow seed of ten from stalling).
+        if (accepted && ratio > FlatterThanModelRatio && proposal.StepLength < 0.9 * Radius)
+            for (int i = 0; i < model.Length; i++) model[i] *= 0.5;
         Hessian = model;
         Radius = radius;
         StepCount++;
