@@ -139,7 +139,7 @@ internal static class TrainCommand
                             : baseOptions.Schedule,
                         LogScale = Given(logScale)
                             ? parse.GetValue(logScale)
-                            : baseOptions.LogScalePositiveParameters && chosenOptimizer is null or OptimizerKind.Adam or OptimizerKind.Sgd or OptimizerKind.TrustRegion,
+                            : baseOptions.LogScalePositiveParameters && (chosenOptimizer is not { } rule || ParameterOptimizer.SupportsLogScale(rule)),
                         GradientClip = parse.GetValue(clip), SharedStart = Pick(sharedStart, baseOptions.SharedInitialState && !Given(rolloutsPerStart)),
                         // An explicit --shared-start (without --rollouts-per-start) replaces the recipe's start blocks.
                         RolloutsPerStart = Given(rolloutsPerStart) ? parse.GetValue(rolloutsPerStart) ?? 0 : Given(sharedStart) ? 0 : baseOptions.RolloutsPerStart,

@@ -43,8 +43,8 @@ public sealed class OcpWarmStart
         var shifted = new double[lambda.Length];
         Array.Copy(lambda, l.DynamicsRowOffset(0), shifted, 0, n);      // initial rows ← costate of x₁
         int stageRows = l.StageRowCount;
-        Array.Copy(lambda, l.PathRowOffset(1), shifted, l.PathRowOffset(0), (H - 1) * stageRows);
-        Array.Copy(lambda, l.PathRowOffset(H - 1), shifted, l.PathRowOffset(H - 1), stageRows);
+        for (int t = 0; t < H; t++)                                     // path and dynamics rows of stage t ← those of its source
+            Array.Copy(lambda, l.PathRowOffset(ShiftedStage(t, H)), shifted, l.PathRowOffset(t), stageRows);
         Array.Copy(lambda, l.TerminalRowOffset, shifted, l.TerminalRowOffset, l.TerminalConstraintCount);
 
         return new OcpWarmStart(new NlpStartPoint
@@ -56,16 +56,27 @@ public sealed class OcpWarmStart
         });
     }
 
+    /// <summary>The stage whose rows stage <paramref name="t"/> (&lt; H) takes in the shifted start: t + 1, the last one repeated.</summary>
+    internal static int ShiftedStage(int t, int horizon) => Math.Min(t + 1, horizon - 1);
+
     /// <summary>
-    /// Writes ζ (or a per-variable vector like it) shifted by one stage into <paramref name="target"/>: (x_t, u_t) ←
-    /// (x_{t+1}, u_{t+1}), the last control and the terminal state repeated. Every entry of the target is written.
+    /// The variable of the previous solution that the shifted start puts at <paramref name="target"/>: (x_t, u_t) ←
+    /// (x_{t+1}, u_{t+1}), x_{H−1} ← x_H, and u_{H−1} and x_H repeated.
+    /// </summary>
+    internal static int ShiftedVariable(OcpLayout l, int target)
+    {
+        int w = l.StageWidth, last = (l.Horizon - 1) * w;
+        if (target < last) return target + w;                                                        // z_t ← z_{t+1}
+        if (target < last + l.StateCount) return l.StateOffset(l.Horizon) + (target - last);        // x_{H−1} ← x_H
+        return target;                                                                              // u_{H−1} and x_H repeated
+    }
+
+    /// <summary>
+    /// Writes ζ (or a per-variable vector like it) shifted by one stage into <paramref name="target"/>
+    /// (<see cref="ShiftedVariable"/>). Every entry of the target is written.
     /// </summary>
     internal static void ShiftPrimal(OcpLayout l, ReadOnlySpan<double> v, Span<double> target)
     {
-        int H = l.Horizon, w = l.StageWidth, n = l.StateCount;
-        v.Slice(w, (H - 1) * w).CopyTo(target);                                                   // z_t ← z_{t+1}, t < H−1
-        v.Slice(l.StateOffset(H), n).CopyTo(target[l.StateOffset(H - 1)..]);                     // x_{H−1} ← x_H
-        v.Slice(l.ControlOffset(H - 1), l.ControlCount).CopyTo(target[l.ControlOffset(H - 1)..]); // u_{H−1} repeated
-        v.Slice(l.StateOffset(H), n).CopyTo(target[l.StateOffset(H)..]);                          // x_H repeated
+        for (int i = 0; i < l.VariableCount; i++) target[i] = v[ShiftedVariable(l, i)];
     }
 }

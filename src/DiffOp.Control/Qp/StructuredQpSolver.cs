@@ -144,7 +144,7 @@ internal sealed partial class StructuredQpSolver
         for (int i = 0; i < n; i++) _y[i] = lambda[(shift ? l.DynamicsRowOffset(0) : 0) + i];
         for (int t = 0; t < h; t++)
         {
-            int source = shift ? Math.Min(t + 1, h - 1) : t;
+            int source = shift ? OptimalControl.OcpWarmStart.ShiftedStage(t, h) : t;
             for (int i = 0; i < n; i++) _y[((t + 1) * n) + i] = lambda[l.DynamicsRowOffset(source) + i];
         }
         for (int t = 0; t <= h; t++)
@@ -157,11 +157,11 @@ internal sealed partial class StructuredQpSolver
                 int local = k - _ineqStart[t];
                 double z;
                 if (local < rows)
-                    z = lambda[(t < h ? l.PathRowOffset(shift ? Math.Min(t + 1, h - 1) : t) : l.TerminalRowOffset) + local];
+                    z = lambda[(t < h ? l.PathRowOffset(shift ? OptimalControl.OcpWarmStart.ShiftedStage(t, h) : t) : l.TerminalRowOffset) + local];
                 else
                 {
                     int variable = (t * w) + bounds.Index[local - rows];
-                    if (shift) variable = ShiftSource(variable);
+                    if (shift) variable = OptimalControl.OcpWarmStart.ShiftedVariable(l, variable);
                     z = bounds.Sign[local - rows] > 0 ? upper[variable] : lower[variable];
                 }
                 _z[k] = double.IsFinite(z) ? Math.Max(z, WarmStartFloor) : 1.0;
@@ -171,18 +171,8 @@ internal sealed partial class StructuredQpSolver
         return Iterate(initialState);
     }
 
-    /// <summary>The smallest slack and multiplier of a warm start (<see cref="SolveShifted"/>).</summary>
-    public double WarmStartFloor { get; set; } = 1e-2;
-
-    /// <summary>The variable of the previous solution that <see cref="OptimalControl.OcpWarmStart.ShiftPrimal"/> moves to <paramref name="target"/>.</summary>
-    private int ShiftSource(int target)
-    {
-        int w = _w, h = _h, n = _n;
-        if (target < (h - 1) * w) return target + w;        // z_t ← z_{t+1}
-        int x = (h - 1) * w;
-        if (target < x + n) return (h * w) + (target - x);  // x_{H−1} ← x_H
-        return target;                                      // u_{H−1} and x_H repeated
-    }
+    /// <summary>The smallest slack and multiplier of a warm start (<see cref="SolveFrom"/>).</summary>
+    private const double WarmStartFloor = 1e-2;
 
     /// <summary>Mehrotra's predictor–corrector from the start point in ζ, y, s, z.</summary>
     private QpOutcome Iterate(ReadOnlySpan<double> initialState)

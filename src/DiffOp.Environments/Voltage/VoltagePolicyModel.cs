@@ -122,12 +122,11 @@ public sealed class VoltagePolicyModel : IPolicyModel
     /// steps that beat the model by more than 2×; without it one Step seed of ten stalled at −6.667);
     /// <see cref="TrainingOptions.Recommended"/> gave −6.711 / −0.1075 and −6.642 / −0.1061 (5 seeds; docs/training.md).
     /// </remarks>
-    public TrainingOptions RecommendedOptions(PolicyMode mode) => mode == PolicyMode.Traj
-        ? TrainingOptions.RecommendedTrustRegion(mode, ExplorationScale, RecommendedLearningRate) with
-        {
-            LogScalePositiveParameters = true, ParameterLowerBounds = ParameterLowerBounds(),
-        }
-        : TrainingOptions.RecommendedTrustRegion(mode, ExplorationScale, RecommendedLearningRate);
+    public TrainingOptions RecommendedOptions(PolicyMode mode)
+    {
+        var options = TrainingOptions.RecommendedTrustRegion(mode, ExplorationScale, RecommendedLearningRate);
+        return mode == PolicyMode.Traj ? options with { LogScalePositiveParameters = true, ParameterLowerBounds = ParameterLowerBounds() } : options;
+    }
 
     /// <inheritdoc/>
     /// <remarks>diag C_v ≥ 0 keeps the OCP a convex QP; the entries of A are unbounded.</remarks>

@@ -60,7 +60,7 @@ public sealed partial class ParameterOptimizer
         {
             if (logScale.Count != parameterCount)
                 throw new ArgumentException($"The log-scale mask has {logScale.Count} entries; θ has {parameterCount}.", nameof(logScale));
-            if (kind is not (OptimizerKind.Sgd or OptimizerKind.Adam or OptimizerKind.TrustRegion) && logScale.Contains(true))
+            if (!SupportsLogScale(kind) && logScale.Contains(true))
                 throw new ArgumentException(
                     $"Log-scale updates are for the sgd, adam and trust-region rules; {kind} measures its steps by the change of the planned actions, which is invariant to rescaling θ already.",
                     nameof(logScale));
@@ -99,6 +99,12 @@ public sealed partial class ParameterOptimizer
     /// policy is good). An entry at θ_i ≤ 0 takes the ordinary step.
     /// </summary>
     public IReadOnlyList<bool>? LogScale { get; }
+
+    /// <summary>
+    /// True for the rules that take log-scale entries (<see cref="LogScale"/>): sgd, adam and the trust-region rule. The
+    /// natural-gradient rules measure their steps by the change of the planned actions, which no rescaling of θ changes.
+    /// </summary>
+    public static bool SupportsLogScale(OptimizerKind kind) => kind is OptimizerKind.Sgd or OptimizerKind.Adam or OptimizerKind.TrustRegion;
 
     private bool InLogScale(int i, double value) => LogScale is { } mask && mask[i] && value > 0;
     /// <summary>η.</summary>

@@ -226,7 +226,7 @@ public sealed record TrainingOptions
                     $"RolloutsPerStart = {RolloutsPerStart} leaves no other {(Antithetic ? "pair" : "rollout")} of the same start for the {Estimator} estimator's baseline: " +
                     $"use {2 * group} or more, or the reinforce estimator.", nameof(RolloutsPerStart));
         }
-        if (LogScalePositiveParameters && Optimizer is not (OptimizerKind.Sgd or OptimizerKind.Adam or OptimizerKind.TrustRegion))
+        if (LogScalePositiveParameters && !ParameterOptimizer.SupportsLogScale(Optimizer))
             throw new ArgumentException(
                 $"Log-scale updates (LogScalePositiveParameters, --log-scale) are for the sgd, adam and trust-region rules; {Optimizer} is invariant to rescaling θ already: turn one of them off.",
                 nameof(LogScalePositiveParameters));
