@@ -23,7 +23,8 @@ internal static class EvaluateCommand
         var scenarios = new Option<int?>("--scenarios") { Description = "Voltage only: the §7.3 protocol on scenarios 0..S−1 (the paper uses 500)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
         var skipInitial = new Option<bool>("--skip-initial") { Description = "Evaluate the trained θ only (halves the time; the initial_* results are then null)." };
-        var command = new Command("evaluate", "Evaluate a trained policy (deterministic u = u*) on the true system, beside its initial θ.") { dir, episodes, scenarios, json, skipInitial };
+        var solver = SolverOption.Create("the run's own (config.json)");
+        var command = new Command("evaluate", "Evaluate a trained policy (deterministic u = u*) on the true system, beside its initial θ.") { dir, episodes, scenarios, json, skipInitial, solver };
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -31,7 +32,8 @@ internal static class EvaluateCommand
             bool live = LiveCounter.IsTerminal(error);
             {
                 string folder = parse.GetRequiredValue(dir).FullName;
-                var config = RunConfig.Load(Path.Combine(folder, "config.json"));
+                var stored = RunConfig.Load(Path.Combine(folder, "config.json"));
+                var config = stored with { Solver = SolverOption.Read(parse, solver, stored.Solver) };
                 var checkpoint = TrainingCheckpoint.Load(Path.Combine(folder, "params.json"));
                 if (parse.GetValue(scenarios) is { } s && parse.GetValue(episodes) is not null)
                     throw new ArgumentException("Give either --episodes or --scenarios, not both.");
@@ -69,7 +71,7 @@ internal static class EvaluateCommand
         {
             JsonOutput.Write(output, new
             {
-                env = config.Environment, mode = config.Mode.ToString().ToLowerInvariant(), iterations = checkpoint.Iteration, episodes = count,
+                env = config.Environment, mode = config.Mode.ToString().ToLowerInvariant(), iterations = checkpoint.Iteration, episodes = count, solver = SolverOption.NameOf(config.Solver),
                 mean_cost = trained.Mean, std_cost = trained.Std, failed_episodes = trained.Failed,
                 initial_mean_cost = initial?.Mean, initial_std_cost = initial?.Std, initial_failed_episodes = initial?.Failed,
             });
@@ -95,7 +97,7 @@ internal static class EvaluateCommand
         var evaluation = new VoltageEvaluation(EvaluationSystem(config), scenarios: count);
         (VoltageEvaluationResult Result, int SolveFailures) Run(double[] theta, string which)
         {
-            using var controller = new FeedbackPolicy(ProblemLimits.Build(model, config.Horizon, theta), config.Mode, theta, TrainingSetup.PolicySolverOptions);
+            using var controller = new FeedbackPolicy(ProblemLimits.Build(model, config.Horizon, theta), config.Mode, theta, setup.SolverOptions);
             var live = counter($"evaluating the {which} θ: scenario", count);
             var result = evaluation.Run(controller.Act, k =>
             {
@@ -113,7 +115,7 @@ internal static class EvaluateCommand
         {
             JsonOutput.Write(output, new
             {
-                env = config.Environment, mode = config.Mode.ToString().ToLowerInvariant(), iterations = checkpoint.Iteration, scenarios = count,
+                env = config.Environment, mode = config.Mode.ToString().ToLowerInvariant(), iterations = checkpoint.Iteration, scenarios = count, solver = SolverOption.NameOf(config.Solver),
                 mean_cost = mean, std_cost = std,
                 transient_cost = trained.Result.TransientCost, steady_state_cost = trained.Result.SteadyStateCost,
                 pf_failures = trained.Result.PowerFlowFailures, solve_failures = trained.SolveFailures,

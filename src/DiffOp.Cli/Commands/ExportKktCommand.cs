@@ -23,16 +23,18 @@ internal static class ExportKktCommand
                           "for tools/python/check_kkt.py to rebuild from the blocks.",
         };
         var tol = ToleranceOption.Create();
+        var solverChoice = SolverOption.Create();
         var command = new Command("export-kkt", "Solve an OCP and export its solution, multipliers, active set and per-stage KKT blocks as JSON (docs/kkt-export.md).");
         common.AddTo(command);
         command.Options.Add(outFile);
         command.Options.Add(jacobian);
         command.Options.Add(tol);
+        command.Options.Add(solverChoice);
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
             var request = common.Read(parse);
             var c = ProblemCatalog.Create(request);
-            var options = ToleranceOption.Apply(parse, tol, new OcpSolverOptions());
+            var options = ToleranceOption.Apply(parse, tol, new OcpSolverOptions { Solver = SolverOption.Read(parse, solverChoice) });
             using var solver = new OcpSolver(c.Ocp, options);
             var solution = solver.Solve(c.Theta, c.InitialState, c.Context).EnsureSuccess();
             var blocks = new KktBlockAssembler(c.Ocp).Assemble(solution);

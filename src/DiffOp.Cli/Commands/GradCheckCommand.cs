@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DiffOp.Control.OptimalControl;
 using DiffOp.Control.Sensitivity;
 using DiffOp.Interop.Ipopt;
 
@@ -18,13 +19,15 @@ internal static class GradCheckCommand
     {
         var common = new CommonOptions();
         var command = new Command("gradcheck", "Check the implicit gradient ∂ζ*/∂(θ, x_init): structured vs dense KKT solve vs finite differences.");
+        var solver = SolverOption.Create();
         common.AddTo(command);
+        command.Options.Add(solver);
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
             var output = parse.InvocationConfiguration.Output;
             {
                 var c = ProblemCatalog.Create(common.Read(parse));
-                var report = GradientCheck.Run(c.Ocp, c.Theta, c.InitialState, c.Context);
+                var report = GradientCheck.Run(c.Ocp, c.Theta, c.InitialState, c.Context, solver: SolverOption.Read(parse, solver));
                 bool ok = (!report.DenseChecked || report.MaxRelativeErrorDenseVsStructured <= DenseTolerance)
                           && report.MaxRelativeErrorVsFiniteDifferences <= FiniteDifferenceTolerance;
                 if (parse.GetValue(common.Json))
@@ -32,6 +35,7 @@ internal static class GradCheckCommand
                     JsonOutput.Write(output, new
                     {
                         problem = c.Name,
+                        solver = report.Method.ToString(),
                         max_rel_err_dense_vs_structured = report.DenseChecked ? report.MaxRelativeErrorDenseVsStructured : (double?)null,
                         dense_checked = report.DenseChecked,
                         max_rel_err_vs_fd = report.MaxRelativeErrorVsFiniteDifferences,
@@ -44,6 +48,7 @@ internal static class GradCheckCommand
                 else
                 {
                     output.WriteLine($"problem                          {c.Ocp}");
+                    output.WriteLine($"solved by                        {(report.Method == OcpSolveMethod.StructuredQp ? "the structured QP solver" : "Ipopt")}");
                     output.WriteLine(report.DenseChecked
                         ? $"structured vs dense (max rel)    {report.MaxRelativeErrorDenseVsStructured:E2}   (tolerance {DenseTolerance:E0})"
                         : $"structured vs dense              skipped: {c.Ocp.Layout.VariableCount} unknowns, the dense oracle runs up to {GradientCheck.MaxDenseVariables}");

@@ -17,12 +17,7 @@ internal static class SolveCommand
         var common = new CommonOptions("hs071");
         var command = new Command("solve", "Solve a named problem with Ipopt and print status, objective and solution (trajectory, costates, active set for OCPs).");
         var progress = new Option<bool>("--progress") { Description = "Print one line per Ipopt iteration on stderr (on by default when stderr is a terminal). The structured QP solver takes well under a millisecond and prints nothing." };
-        var solver = new Option<string>("--solver")
-        {
-            Description = "auto (default: the structured QP solver for OCPs that are convex QPs, Ipopt otherwise and as fallback) or ipopt (always Ipopt).",
-            DefaultValueFactory = _ => "auto",
-        };
-        solver.AcceptOnlyFromAmong("auto", "ipopt");
+        var solver = SolverOption.Create();
         var tol = ToleranceOption.Create();
         common.AddTo(command);
         command.Options.Add(progress);
@@ -36,8 +31,10 @@ internal static class SolveCommand
             var error = parse.InvocationConfiguration.Error;
             bool show = parse.GetResult(progress) is { Implicit: false } ? parse.GetValue(progress) : ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
             var ipopt = new IpoptOptions { Progress = show ? Reporter(error) : null };
+            if (request.Name == "hs071" && parse.GetValue(solver) == "structured")
+                throw new ArgumentException("hs071 is a general nonlinear program, not an OCP that is a convex QP: --solver structured does not apply to it; drop --solver (Ipopt solves it).");
             if (request.Name == "hs071") return SolveHs071(json, output, ToleranceOption.Apply(parse, tol, ipopt));
-            var options = ToleranceOption.Apply(parse, tol, new OcpSolverOptions { Ipopt = ipopt, StructuredQp = parse.GetValue(solver) != "ipopt" });
+            var options = ToleranceOption.Apply(parse, tol, new OcpSolverOptions { Ipopt = ipopt, Solver = SolverOption.Read(parse, solver) });
             return SolveOcp(ProblemCatalog.Create(request), json, output, options);
         }));
         return command;

@@ -72,10 +72,11 @@ internal static class TrainCommand
         theta.AcceptOnlyFromAmong("init", "true");
         var output = new Option<DirectoryInfo?>("--out") { Description = "Run folder to create (default runs/<env>-<mode>-seed<k>)." };
         var resume = new Option<DirectoryInfo?>("--resume") { Description = "Continue the run in this folder up to --iterations in total." };
+        var solver = SolverOption.Create();
 
         var command = new Command("train", "Train a policy's parameters θ with DiffOP (policy gradient through the OCP's implicit derivative).")
         {
-            environment, algorithm, demos, discount, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery, seed, workers, threads, cluster, tls, set, theta, output, resume, quiet, jsonLines,
+            environment, algorithm, demos, discount, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery, seed, workers, threads, cluster, tls, set, theta, output, resume, quiet, jsonLines, solver,
         };
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
@@ -95,7 +96,7 @@ internal static class TrainCommand
                     Symbol[] fixedByTheRun =
                     [
                         environment, algorithm, demos, discount, recipe, mode, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule,
-                        exploration, logScale, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery, seed, set, theta, output,
+                        exploration, logScale, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery, seed, set, theta, output, solver,
                     ];
                     var conflict = fixedByTheRun.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
                     if (conflict is not null)
@@ -146,6 +147,7 @@ internal static class TrainCommand
                         EvaluationEpisodes = parse.GetValue(evalEpisodes),
                         EvaluateEvery = parse.GetValue(evalEvery) ?? DefaultEvaluationPeriod(parse.GetValue(evalEpisodes), Pick(rollouts, baseOptions.Rollouts)),
                         Seed = parse.GetValue(seed), InitialTheta = parse.GetValue(theta)!, Algorithm = parse.GetValue(algorithm)!,
+                        Solver = SolverOption.Read(parse, solver),
                     };
                     if (parse.GetValue(demos) is { } demoCount && config.Algorithm != "imitation")
                         throw new ArgumentException("--demos is the number of demonstrations of --algorithm imitation: drop it, or add --algorithm imitation.");

@@ -29,7 +29,7 @@ internal static class ImitationRun
         string source = model is VoltagePolicyModel ? "closed-loop trajectories of the safe-gradient-flow controller" : "plans of the true-θ OCP";
         info.WriteLine($"imitation for {config.Environment}: {demos} demonstrations ({source}, T = {horizon}), fitting θ (seed {config.Seed}) → {dir}");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var data = model is VoltagePolicyModel voltage ? VoltageDemonstrations(voltage, ocp, demos, config.Seed) : PlanDemonstrations(model, config.Settings, ocp, demos, config.Seed);
+        var data = model is VoltagePolicyModel voltage ? VoltageDemonstrations(voltage, ocp, demos, config.Seed) : PlanDemonstrations(model, config.Settings, ocp, demos, config.Seed, setup.SolverOptions);
         double demoSeconds = clock.Elapsed.TotalSeconds;
 
         // Hold one cost weight — the first entry the dynamics do not depend on — at its initial value: ζ* does not change
@@ -37,7 +37,7 @@ internal static class ImitationRun
         var dynamicsEntries = new SystemIdentification(ocp).FittedEntries.ToHashSet();
         int fixedWeight = Enumerable.Range(0, ocp.ParameterCount).FirstOrDefault(i => !dynamicsEntries.Contains(i), -1);
         var fitted = Enumerable.Range(0, ocp.ParameterCount).Where(i => i != fixedWeight).ToArray();
-        using var imitation = new Imitation(ocp, TrainingSetup.PolicySolverOptions);
+        using var imitation = new Imitation(ocp, setup.SolverOptions);
         var result = imitation.Fit(data, setup.Theta0, ocp.DefaultContext(), fitted, model.ParameterLowerBounds());
         if (!double.IsFinite(result.Loss) || !result.Theta.All(double.IsFinite))
             throw new TrainingStalledException(
@@ -68,10 +68,10 @@ internal static class ImitationRun
     }
 
     /// <summary>Plans of the OCP at the model's true θ from the run's initial states (seeds as a DiffOP run draws them).</summary>
-    private static List<Demonstration> PlanDemonstrations(IPolicyModel model, string[] settings, Ocp ocp, int count, int runSeed)
+    private static List<Demonstration> PlanDemonstrations(IPolicyModel model, string[] settings, Ocp ocp, int count, int runSeed, OcpSolverOptions solverOptions)
     {
         var environment = EnvironmentCatalog.CreateSimulator(model.Name, settings);
-        using var solver = new OcpSolver(ocp, TrainingSetup.PolicySolverOptions);
+        using var solver = new OcpSolver(ocp, solverOptions);
         var truth = model.TrueTheta();
         var demos = new List<Demonstration>();
         var x0 = new double[ocp.StateCount];

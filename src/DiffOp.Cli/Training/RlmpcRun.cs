@@ -41,7 +41,7 @@ internal static class RlmpcRun
             var q = new QLearning(environment, ocp, tail, new QLearningOptions
             {
                 LearningRate = config.LearningRate, Discount = discount, ExplorationSigma = config.Sigma, EpisodesPerIteration = config.Rollouts,
-            }, bounds, TrainingSetup.PolicySolverOptions);
+            }, bounds, setup.SolverOptions);
             learner = q;
             iterate = (theta, k) =>
             {
@@ -55,7 +55,7 @@ internal static class RlmpcRun
             var dpg = new DeterministicPolicyGradient(environment, ocp, new DeterministicPolicyGradientOptions
             {
                 LearningRate = config.LearningRate, Discount = discount, ExplorationSigma = config.Sigma, RolloutsPerIteration = config.Rollouts,
-            }, bounds, TrainingSetup.PolicySolverOptions);
+            }, bounds, setup.SolverOptions);
             learner = dpg;
             iterate = (theta, k) =>
             {

@@ -39,6 +39,8 @@ internal sealed record RunConfig
     [JsonPropertyName("log_scale")] public bool LogScale { get; init; }
     /// <summary>diffop (policy gradient, the default) or a baseline: sysid, imitation, rlmpc-td, rlmpc-dpg (docs/baselines.md).</summary>
     [JsonPropertyName("algorithm")] public string Algorithm { get; init; } = "diffop";
+    /// <summary>The policy's solver (<c>--solver</c>); absent in runs made before it existed, which used Auto.</summary>
+    [JsonPropertyName("solver")] public DiffOp.Control.OptimalControl.OcpSolverChoice Solver { get; init; } = DiffOp.Control.OptimalControl.OcpSolverChoice.Auto;
     [JsonPropertyName("schedule")] public LearningRateSchedule Schedule { get; init; }
     [JsonPropertyName("seed")] public required int Seed { get; init; }
     [JsonPropertyName("initial_theta")] public required string InitialTheta { get; init; }

@@ -28,7 +28,7 @@ internal static class SystemIdentificationRun
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var environment = EnvironmentCatalog.CreateSimulator(config.Environment, config.Settings);
         List<Transition> data;
-        using (var policy = new FeedbackPolicy(setup.Ocp, config.Mode, setup.Theta0, TrainingSetup.PolicySolverOptions))
+        using (var policy = new FeedbackPolicy(setup.Ocp, config.Mode, setup.Theta0, setup.SolverOptions))
         {
             var live = new LiveCounter(Console.Error, LiveCounter.IsTerminal(Console.Error), "recording episode", episodes);
             data = TransitionRecorder.Record(environment, policy, episodes, config.Sigma, config.Seed, live.Tick);

@@ -20,6 +20,10 @@ internal sealed class TrainingSetup
                 "(Step: the settings' H; Traj: the episode length T): config.json was edited or is damaged; start a new run with --out.");
         Theta0 = config.InitialTheta == "true" ? Model.TrueTheta() : Model.InitialTheta(SeedSequence.Parameters(config.Seed));
         Ocp = ProblemLimits.Build(Model, config.Horizon, Theta0);
+        if (config.Solver == OcpSolverChoice.Structured && !Ocp.IsQuadraticProgram)
+            throw new ArgumentException(
+                $"--solver structured needs a policy OCP that is a convex QP, and {config.Environment}'s is not (its dynamics or constraints are nonlinear): " +
+                "use --solver auto (the default) or --solver ipopt.");
     }
 
     public RunConfig Config { get; }
@@ -31,15 +35,19 @@ internal sealed class TrainingSetup
     public static int HorizonFor(IPolicyModel model, PolicyMode mode) => mode == PolicyMode.Step ? model.StepHorizon : model.EpisodeLength;
 
     /// <summary>
+    /// The policy's solver settings for a run with <paramref name="solver"/> (config.json's <c>solver</c>, <c>--solver</c>).
     /// Policy solves during training give up after 200 Ipopt iterations (a converging solve here needs 5–30): a
     /// θ far from sensible makes some solves fail, and failing fast drops that rollout instead of stalling the run.
     /// </summary>
-    public static readonly OcpSolverOptions PolicySolverOptions = new() { MaxIterations = 200 };
+    public static OcpSolverOptions PolicySolverOptions(OcpSolverChoice solver) => new() { MaxIterations = 200, Solver = solver };
+
+    /// <summary>This run's policy solver settings.</summary>
+    public OcpSolverOptions SolverOptions => PolicySolverOptions(Config.Solver);
 
     public RolloutWorker CreateWorker()
     {
         IEnvironment environment = EnvironmentCatalog.CreateSimulator(Config.Environment, Config.Settings);
-        var policy = new OptimizationPolicy(Ocp, Config.Mode, PolicySolverOptions);
+        var policy = new OptimizationPolicy(Ocp, Config.Mode, SolverOptions);
         return new RolloutWorker(environment, policy, new TruncatedGaussianExploration(Config.Sigma, Config.Beta));
     }
 

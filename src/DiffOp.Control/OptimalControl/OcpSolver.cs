@@ -6,7 +6,7 @@ namespace DiffOp.Control.OptimalControl;
 
 /// <summary>
 /// Solves an <see cref="Ocp"/> for given θ, x_init and context p: with the structured interior-point QP solver when
-/// the OCP is a quadratic program (<see cref="OcpSolverOptions.StructuredQp"/>), otherwise — or when that solver cannot
+/// the OCP is a quadratic program (<see cref="OcpSolverOptions.Solver"/>), otherwise — or when that solver cannot
 /// finish — with the NLP backend: Ipopt, or any <see cref="INlpSolver"/> given as <see cref="OcpSolverOptions.NlpSolver"/>. Per-solve work is numeric
 /// only: the stage functions were compiled with the Ocp. An instance owns its evaluation workspaces,
 /// so use one solver per thread: a call while another thread is inside <see cref="Solve(ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, OcpWarmStart?)"/>
@@ -28,13 +28,18 @@ public sealed class OcpSolver : IDisposable
         [("mehrotra_algorithm", "yes"), ("hessian_constant", "yes"), ("jac_c_constant", "yes"), ("jac_d_constant", "yes")];
 
     /// <summary>Creates a solver for <paramref name="ocp"/>.</summary>
+    /// <exception cref="ArgumentException">An option is invalid, or <see cref="OcpSolverChoice.Structured"/> was chosen for an OCP that is not a QP.</exception>
     public OcpSolver(Ocp ocp, OcpSolverOptions? options = null)
     {
         Ocp = ocp ?? throw new ArgumentNullException(nameof(ocp));
         Options = options ?? new OcpSolverOptions();
         Options.Validate();
+        if (Options.Solver == OcpSolverChoice.Structured && !ocp.IsQuadraticProgram)
+            throw new ArgumentException(
+                $"OCP '{ocp.Name}' is not a quadratic program (its dynamics or constraints are nonlinear in the states and controls, or its cost is not quadratic), " +
+                "so the structured QP solver cannot solve it: choose OcpSolverChoice.Auto (--solver auto) or OcpSolverChoice.Ipopt (--solver ipopt).", nameof(options));
         _nlp = new OcpNlp(ocp);
-        if (Options.StructuredQp && ocp.IsQuadraticProgram)
+        if (Options.Solver != OcpSolverChoice.Ipopt && ocp.IsQuadraticProgram)
             _qp = new StructuredQpSolver(ocp, Options.EffectiveStructuredQpTolerance, Options.StructuredQpMaxIterations);
         if (Options.NlpSolver is { } custom)
         {
@@ -64,10 +69,13 @@ public sealed class OcpSolver : IDisposable
     /// <summary>True when solves use Ipopt's QP settings (<see cref="OcpSolverOptions.QuadraticProgramSettings"/>, a QP and Ipopt as the backend).</summary>
     public bool UsesQuadraticProgramSettings { get; }
 
-    /// <summary>True when solves go to the structured QP solver first (<see cref="OcpSolverOptions.StructuredQp"/> and a QP).</summary>
+    /// <summary>True when solves go to the structured QP solver first (<see cref="OcpSolverOptions.Solver"/> not Ipopt, and a QP).</summary>
     public bool UsesStructuredQp => _qp is not null;
 
-    /// <summary>Solves the structured QP solver could not finish and the NLP backend (<see cref="NlpSolver"/>) solved instead.</summary>
+    /// <summary>
+    /// Solves the structured QP solver could not finish: with <see cref="OcpSolverChoice.Auto"/> the NLP backend (<see cref="NlpSolver"/>)
+    /// solved them instead; with <see cref="OcpSolverChoice.Structured"/> they were returned as failed solutions.
+    /// </summary>
     public int StructuredQpFallbacks { get; private set; }
 
     /// <summary>Solves that failed with the QP settings and were solved again with the general ones.</summary>
@@ -132,6 +140,7 @@ public sealed class OcpSolver : IDisposable
                 return reusable;
             }
             StructuredQpFallbacks++;
+            if (Options.Solver == OcpSolverChoice.Structured) return FailedStructuredSolution(outcome, Stopwatch.GetElapsedTime(started), theta, initialState, context);
             return SolveWithIpopt(theta, initialState, context, shiftFrom is null ? null : OcpWarmStart.Shifted(shiftFrom));
         }
         finally
@@ -187,8 +196,16 @@ public sealed class OcpSolver : IDisposable
                     ActiveSetDetector.Detect(Ocp, qp, Options), OcpSolveMethod.StructuredQp);
             }
             StructuredQpFallbacks++;
+            if (Options.Solver == OcpSolverChoice.Structured) return FailedStructuredSolution(outcome, clock.Elapsed, theta, initialState, context);
         }
         return SolveWithIpopt(theta, initialState, context, warmStart);
+    }
+
+    /// <summary><see cref="OcpSolverChoice.Structured"/>: the structured solver's last iterate with the status of its failure (no fallback).</summary>
+    private OcpSolution FailedStructuredSolution(QpOutcome outcome, TimeSpan elapsed, ReadOnlySpan<double> theta, ReadOnlySpan<double> initialState, ReadOnlySpan<double> context)
+    {
+        var qp = _qp!.ToNlpSolution(outcome, elapsed);
+        return new OcpSolution(Ocp, qp, theta.ToArray(), context.ToArray(), initialState.ToArray(), ActiveSetDetector.Detect(Ocp, qp, Options), OcpSolveMethod.StructuredQp);
     }
 
     private OcpSolution SolveWithIpopt(ReadOnlySpan<double> theta, ReadOnlySpan<double> initialState, ReadOnlySpan<double> context, OcpWarmStart? warmStart)

@@ -30,7 +30,7 @@ public sealed record OcpSolverOptions
     /// <see cref="Ipopt"/>. Another backend is configured when it is created (these options' tolerance and iteration limit
     /// do not reach it), is shared by every <see cref="OcpSolver"/> made with these options (see <see cref="INlpSolver"/>'s
     /// thread contract), and produces solutions with <see cref="OcpSolution.Method"/> = <see cref="OcpSolveMethod.NlpSolver"/>.
-    /// The structured QP solver still goes first for a QP (<see cref="StructuredQp"/>); <see cref="QuadraticProgramSettings"/>
+    /// The structured QP solver still goes first for a QP (<see cref="Solver"/>); <see cref="QuadraticProgramSettings"/>
     /// is Ipopt's and does not apply.
     /// </summary>
     public INlpSolver? NlpSolver { get; init; }
@@ -70,13 +70,16 @@ public sealed record OcpSolverOptions
     public bool QuadraticProgramSettings { get; init; } = true;
 
     /// <summary>
-    /// When the OCP is a quadratic program, solve it with the built-in structured interior-point QP solver (Mehrotra's
-    /// predictor–corrector with a Riccati recursion over the stages; docs/solvers.md) instead of Ipopt. A solve it cannot
-    /// finish — a θ at which the QP is not strictly convex, an infeasible problem, the iteration limit — falls back to Ipopt,
-    /// so the answer never depends on it; <see cref="OcpSolution.Method"/> says which solver produced a solution.
-    /// Default true.
+    /// Which solver solves the OCP (<see cref="OcpSolverChoice"/>). <see cref="OcpSolverChoice.Auto"/> (the default): the
+    /// built-in structured interior-point QP solver (Mehrotra's predictor–corrector with a Riccati recursion over the
+    /// stages; docs/solvers.md) when the OCP is a quadratic program (<see cref="Ocp.IsQuadraticProgram"/>), and a solve it
+    /// cannot finish — a θ at which the QP is not strictly convex, an infeasible problem, the iteration limit — falls back
+    /// to Ipopt, so the answer never depends on it. <see cref="OcpSolverChoice.Structured"/>: that solver only, never Ipopt
+    /// (an OCP that is not a QP is an error when the solver is created; a solve it cannot finish returns a failed solution).
+    /// <see cref="OcpSolverChoice.Ipopt"/>: the NLP backend only (Ipopt, or <see cref="NlpSolver"/>).
+    /// <see cref="OcpSolution.Method"/> says which solver produced a solution.
     /// </summary>
-    public bool StructuredQp { get; init; } = true;
+    public OcpSolverChoice Solver { get; init; } = OcpSolverChoice.Auto;
 
     /// <summary>
     /// Convergence tolerance of the structured QP solver on its scaled residuals and on the mean complementarity μ. Null
@@ -126,7 +129,22 @@ public sealed record OcpSolverOptions
             throw new ArgumentException($"WeakActivityTolerance must be positive and finite, got {WeakActivityTolerance}.", nameof(WeakActivityTolerance));
         if (StructuredQpTolerance is { } qpTolerance && (!(qpTolerance > 0) || !(qpTolerance < 1)))
             throw new ArgumentException($"StructuredQpTolerance must be in (0, 1), got {StructuredQpTolerance}.", nameof(StructuredQpTolerance));
+        if (!Enum.IsDefined(Solver))
+            throw new ArgumentException($"OcpSolverOptions.Solver must be Auto, Structured or Ipopt, got {(int)Solver}.", nameof(Solver));
         if (StructuredQpMaxIterations < 1)
             throw new ArgumentException($"StructuredQpMaxIterations must be at least 1, got {StructuredQpMaxIterations}.", nameof(StructuredQpMaxIterations));
     }
+}
+
+/// <summary>Which solver an <see cref="OcpSolver"/> uses (<see cref="OcpSolverOptions.Solver"/>; the CLI's <c>--solver</c>).</summary>
+public enum OcpSolverChoice
+{
+    /// <summary>The structured QP solver for OCPs that are convex QPs, Ipopt otherwise and whenever that solver cannot finish.</summary>
+    Auto,
+
+    /// <summary>The structured QP solver only: no fallback, so a solve it cannot finish returns a failed solution. Needs a QP.</summary>
+    Structured,
+
+    /// <summary>The NLP backend only: Ipopt, or <see cref="OcpSolverOptions.NlpSolver"/> when one is given.</summary>
+    Ipopt,
 }

@@ -15,7 +15,11 @@ namespace DiffOp.Control.Sensitivity;
 /// </param>
 public sealed record GradientCheckReport(
     double MaxRelativeErrorDenseVsStructured, double MaxRelativeErrorVsFiniteDifferences,
-    int DirectionsChecked, int DirectionsSkipped, bool IsOneSided, bool DenseChecked = true);
+    int DirectionsChecked, int DirectionsSkipped, bool IsOneSided, bool DenseChecked = true)
+{
+    /// <summary>The solver that produced the base solution (and, with <see cref="OcpSolverChoice.Structured"/>, every re-solve).</summary>
+    public OcpSolveMethod Method { get; init; } = OcpSolveMethod.Ipopt;
+}
 
 /// <summary>
 /// Checks the implicit derivative of an OCP solution three ways: structured vs dense KKT solve, and both vs
@@ -31,12 +35,19 @@ public static class GradientCheck
     /// </summary>
     public const int MaxDenseVariables = 2000;
 
-    /// <summary>Runs the check at (θ, x_init, p).</summary>
+    /// <summary>Runs the check at (θ, x_init, p), solving with <paramref name="solver"/>'s choice of solver.</summary>
+    /// <exception cref="ArgumentException"><see cref="OcpSolverChoice.Structured"/> for an OCP that is not a QP.</exception>
     public static GradientCheckReport Run(Ocp ocp, double[] theta, double[] initialState, double[] context,
-        double relativeStep = 1e-5, double solveTolerance = 1e-11)
+        double relativeStep = 1e-5, double solveTolerance = 1e-11, OcpSolverChoice solver = OcpSolverChoice.Auto)
     {
         ArgumentNullException.ThrowIfNull(ocp);
-        var solver = new OcpSolver(ocp, new OcpSolverOptions { Tolerance = solveTolerance });
+        using var solverInstance = new OcpSolver(ocp, new OcpSolverOptions { Tolerance = solveTolerance, Solver = solver });
+        return Check(solverInstance, theta, initialState, context, relativeStep);
+    }
+
+    private static GradientCheckReport Check(OcpSolver solver, double[] theta, double[] initialState, double[] context, double relativeStep)
+    {
+        var ocp = solver.Ocp;
         var baseSolution = solver.Solve(theta, initialState, context).EnsureSuccess();
         var structured = new StructuredSensitivity(ocp).Jacobian(baseSolution);
         int rows = ocp.Layout.VariableCount, columns = structured.ColumnCount, d = ocp.ParameterCount;
@@ -65,7 +76,7 @@ public static class GradientCheck
             }
             checkedCount++;
         }
-        return new GradientCheckReport(denseError, fdError, checkedCount, skipped, structured.IsOneSided, denseChecked);
+        return new GradientCheckReport(denseError, fdError, checkedCount, skipped, structured.IsOneSided, denseChecked) { Method = baseSolution.Method };
 
         (OcpSolution Solution, double Step)? Perturbed(int column, int sign)
         {

@@ -82,7 +82,7 @@ public class NlpSolverSeamTests
         var reference = new OcpSolver(ocp).Solve(LqrSamples.InitialState).EnsureSuccess();   // the built-in QP solver: no Ipopt
         Assert.That(reference.Method, Is.EqualTo(OcpSolveMethod.StructuredQp));
 
-        var solver = new OcpSolver(ocp, new OcpSolverOptions { NlpSolver = fake, StructuredQp = false });
+        var solver = new OcpSolver(ocp, new OcpSolverOptions { NlpSolver = fake, Solver = OcpSolverChoice.Ipopt });
         Assert.That(solver.NlpSolver, Is.SameAs(fake));
         Assert.That(solver.UsesQuadraticProgramSettings, Is.False, "Ipopt's QP settings do not apply to another backend");
         var s = solver.Solve(LqrSamples.InitialState).EnsureSuccess();
@@ -112,7 +112,7 @@ public class NlpSolverSeamTests
     {
         var ocp = LqrSamples.Lqr(4);
         var fake = new NewtonKktSolver { Outcome = (NlpStatus.LimitReached, "Iteration_Limit") };
-        using var solver = new OcpSolver(ocp, new OcpSolverOptions { NlpSolver = fake, StructuredQp = false });
+        using var solver = new OcpSolver(ocp, new OcpSolverOptions { NlpSolver = fake, Solver = OcpSolverChoice.Ipopt });
         var s = solver.Solve(LqrSamples.InitialState);
         Assert.That((s.Status, s.SolverStatus, s.IsSuccess), Is.EqualTo((NlpStatus.LimitReached, "Iteration_Limit", false)));
         var ex = Assert.Throws<SolverException>(() => s.EnsureSuccess());

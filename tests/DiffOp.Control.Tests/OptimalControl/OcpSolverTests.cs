@@ -126,7 +126,7 @@ public class OcpSolverTests
         // At tol 1e-8 a cold solve stops ~3e-7 from the optimum next to active bounds (complementarity ~ tol);
         // the tighter tol makes both solves accurate enough to compare at 1e-7.
         // Ipopt's primal-dual warm start (the structured QP solver starts from the primal point only).
-        var solver = new OcpSolver(ocp, new OcpSolverOptions { Tolerance = 1e-10, StructuredQp = false });
+        var solver = new OcpSolver(ocp, new OcpSolverOptions { Tolerance = 1e-10, Solver = OcpSolverChoice.Ipopt });
         var theta = ocp.InitialParameters();
         var first = solver.Solve(theta, LqrSamples.InitialState, ocp.DefaultContext());
         theta[0] *= 1.1;   // q₁ perturbed

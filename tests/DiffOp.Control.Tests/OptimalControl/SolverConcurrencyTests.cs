@@ -22,7 +22,7 @@ public class SolverConcurrencyTests
         // While the first solve is inside Ipopt (its iteration callback), another thread calls Solve on the same solver.
         var options = new OcpSolverOptions
         {
-            StructuredQp = false,   // the hook is Ipopt's iteration callback
+            Solver = OcpSolverChoice.Ipopt,   // the hook is Ipopt's iteration callback
             Ipopt = new IpoptOptions
             {
                 Progress = _ =>
@@ -46,7 +46,7 @@ public class SolverConcurrencyTests
 
         Assert.That(second, Is.InstanceOf<InvalidOperationException>());
         Assert.That(second!.Message, Does.Contain("one OcpSolver per thread"));
-        var reference = new OcpSolver(ocp, new OcpSolverOptions { StructuredQp = false }).Solve(LqrSamples.InitialState);
+        var reference = new OcpSolver(ocp, new OcpSolverOptions { Solver = OcpSolverChoice.Ipopt }).Solve(LqrSamples.InitialState);
         Assert.That(first.IsSuccess, Is.True);
         Assert.That(first.Trajectory.ToArray(), Is.EqualTo(reference.Trajectory.ToArray()), "the first solve is as if alone");
         Assert.That(solver.Solve(LqrSamples.InitialState).Trajectory.ToArray(), Is.EqualTo(reference.Trajectory.ToArray()), "the solver is usable afterwards");

@@ -17,7 +17,7 @@ public class StructuredQpTests
     [SetUp]
     public void RequireIpopt() => NativeGuard.RequireIpopt();
 
-    private static readonly OcpSolverOptions IpoptOnly = new() { StructuredQp = false, Tolerance = 1e-11 };
+    private static readonly OcpSolverOptions IpoptOnly = new() { Solver = OcpSolverChoice.Ipopt, Tolerance = 1e-11 };
 
     /// <summary>The structured solver at the oracle's tolerance: an interior point leaves active slacks near μ/multiplier.</summary>
     private static readonly OcpSolverOptions Tight = new() { StructuredQpTolerance = 1e-11 };
@@ -126,7 +126,7 @@ public class StructuredQpTests
     public void KktResidual_SeesAnUnfinishedSolve()
     {
         var ocp = LqrSamples.BoxLqr(8);
-        using var unfinished = new OcpSolver(ocp, new OcpSolverOptions { StructuredQp = false, MaxIterations = 2 });
+        using var unfinished = new OcpSolver(ocp, new OcpSolverOptions { Solver = OcpSolverChoice.Ipopt, MaxIterations = 2 });
         var s = unfinished.Solve(LqrSamples.InitialState);
         Assert.That(s.IsSuccess, Is.False);
         Assert.That((s.Status, s.Nlp.SolverName, s.SolverStatus), Is.EqualTo((NlpStatus.LimitReached, "Ipopt", "Maximum_Iterations_Exceeded")),

@@ -29,7 +29,7 @@ public class VoltageStructuredQpTests
             using var structured = new OcpSolver(ocp, new OcpSolverOptions { StructuredQpTolerance = 1e-11 });
             using var ipopt = new OcpSolver(ocp, new OcpSolverOptions
             {
-                StructuredQp = false,
+                Solver = OcpSolverChoice.Ipopt,
                 // Ipopt relaxes every bound by 1e-8 (bound_relax_factor); switched off, both solve the same problem.
                 Tolerance = 1e-11,
                 Ipopt = new IpoptOptions { Extra = new Dictionary<string, object> { ["bound_relax_factor"] = 0.0 } },
