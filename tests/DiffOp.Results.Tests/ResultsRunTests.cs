@@ -26,7 +26,26 @@ public class ResultsRunTests
         var data = new ResultsRunner(plan, work, workers: 1, log).Run();
         string report = ResultsPublisher.Publish(data, docs);
 
-        Assert.That(data.Runs, Has.Count.EqualTo(4), "2 environments × Step and Traj × 1 seed");
+        Assert.That(data.Runs.Count(r => r.Label == "tuned"), Is.EqualTo(4), "2 environments × Step and Traj × 1 seed");
+        // The voltage update rules side by side: the Adam recipe and the paper's settings, both modes, K = 2 iterations of N = 10.
+        var variants = data.Runs.Where(r => r.Label != "tuned").ToArray();
+        Assert.That(variants.Select(r => (r.Environment, r.Mode, r.Label)), Is.EquivalentTo(new[]
+        {
+            ("voltage", DiffOp.Learning.Policies.PolicyMode.Traj, "adam"), ("voltage", DiffOp.Learning.Policies.PolicyMode.Traj, "paper"),
+            ("voltage", DiffOp.Learning.Policies.PolicyMode.Step, "adam"), ("voltage", DiffOp.Learning.Policies.PolicyMode.Step, "paper"),
+        }));
+        Assert.That(variants.Select(r => r.Trajectories), Has.All.EqualTo(new long[] { 10, 20 }), "N per iteration, no second batches");
+        foreach (var run in data.Runs.Where(r => r.Environment == "voltage" && r.Label == "tuned"))
+        {
+            Assert.That(run.Trajectories, Has.Count.EqualTo(2));
+            Assert.That(run.Trajectories[1] - run.Trajectories[0], Is.EqualTo(8).Or.EqualTo(16), "N = 8, doubled where the trust-region rule tested a candidate");
+        }
+        foreach (var mode in new[] { DiffOp.Learning.Policies.PolicyMode.Step, DiffOp.Learning.Policies.PolicyMode.Traj })
+        {
+            Assert.That(File.Exists(Path.Combine(docs, ResultsReport.VariantImage(mode))), ResultsReport.VariantImage(mode));
+            Assert.That(File.ReadAllText(report), Does.Contain($"]({ResultsReport.VariantImage(mode)})"));
+        }
+        Assert.That(File.ReadAllText(report), Does.Contain("### Voltage: the update rules side by side").And.Contain("| Traj | Adam recipe (N = 10, cosine decay) |"));
         Assert.That(data.VoltageRolloutPictures, Has.Count.EqualTo(2), "Figure 3: the low- and high-voltage scenarios");
         foreach (string image in ResultsReport.RolloutImages)
         {
@@ -35,7 +54,7 @@ public class ResultsRunTests
         }
         foreach (var run in data.Runs)
         {
-            Assert.That(run.Evaluation.Select(p => p.Iteration), Is.EqualTo(new[] { 1, 2 }), $"{run.Environment} {run.Mode}: evaluated every iteration");
+            Assert.That(run.Evaluation.Select(p => p.Iteration), Is.EqualTo(new[] { 1, 2 }), $"{run.Environment} {run.Mode} {run.Label}: evaluated every iteration");
             Assert.That(run.Evaluation.All(p => double.IsFinite(p.Value)), Is.True);
             Assert.That(run.WallSeconds, Is.GreaterThan(0));
         }
@@ -85,7 +104,7 @@ public class ResultsRunTests
         var second = new ResultsRunner(plan with { Sweep = [6], ExecutorIterations = 0 }, work, workers: 1, again).Run();
         Assert.That(again.ToString(), Does.Not.Contain("    train "), again.ToString());
         Assert.That(second.Executors, Is.Empty, "ExecutorIterations = 0 skips the stage");
-        Assert.That(second.ReusedRuns, Is.EqualTo(4 + 4 + 4), "the four DiffOP runs, the four voltage baselines and the four cart-pole baselines");
+        Assert.That(second.ReusedRuns, Is.EqualTo(4 + 4 + 4 + 4), "the four DiffOP runs, the four voltage rule variants, the four voltage baselines and the four cart-pole baselines");
         Assert.That(data.ReusedRuns, Is.Zero);
         Assert.That(File.GetLastWriteTimeUtc(metrics), Is.EqualTo(written));
 
@@ -94,7 +113,7 @@ public class ResultsRunTests
         var third = new StringWriter();
         var retrained = new ResultsRunner(changed, work, workers: 1, third).Run();
         Assert.That(third.ToString(), Does.Contain("cartpole-step-seed0 was trained with other settings"));
-        Assert.That(retrained.ReusedRuns, Is.EqualTo(2 + 4 + 4), "the voltage runs and every baseline (their settings did not change) are still reused");
+        Assert.That(retrained.ReusedRuns, Is.EqualTo(2 + 4 + 4 + 4), "the voltage runs, their rule variants and every baseline (their settings did not change) are still reused");
         Assert.That(RunConfigSigma(Path.Combine(work, "runs", "cartpole-step-seed0")), Is.EqualTo(0.4));
         Directory.Delete(root, recursive: true);
     }

@@ -10,7 +10,7 @@ internal sealed record MachineInfo(string Cpu, int Cores, string OperatingSystem
 /// <param name="Environment">Environment name.</param>
 /// <param name="Mode">Step or Traj.</param>
 /// <param name="Seed">Run seed.</param>
-/// <param name="Label">Which recipe: "tuned" or "paper".</param>
+/// <param name="Label">Which recipe: "tuned" (the default), "adam" (the Adam recipe) or "paper".</param>
 /// <param name="Evaluation">eval_cost per evaluated iteration (deterministic, fixed episodes).</param>
 /// <param name="Exploring">mean_cost per iteration (exploring rollouts).</param>
 /// <param name="WallSeconds">Training wall time (sum of wall_s).</param>
@@ -24,6 +24,12 @@ internal sealed record TrainingRunSummary(
 {
     /// <summary>N, the run's rollouts per iteration (the learning curves' x axis is iteration × N).</summary>
     public int Rollouts { get; init; } = ResultsPlan.Rollouts;
+
+    /// <summary>
+    /// Exploring trajectories used up to and including each iteration (index i: iteration i + 1): N per iteration, plus N for
+    /// the trust-region rule's second batch where one ran (a finite trust_ratio in metrics.csv). Empty: not read.
+    /// </summary>
+    public IReadOnlyList<long> Trajectories { get; init; } = [];
 }
 
 /// <summary>Transient and steady-state cost of one voltage policy on scenarios 0..S−1 (docs/environments-voltage.md).</summary>

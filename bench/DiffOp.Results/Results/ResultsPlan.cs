@@ -95,6 +95,12 @@ internal sealed record ResultsPlan(bool Quick, int Seeds, IReadOnlyList<Environm
     /// <summary>Run every baseline on every control task for each seed (the Figure 2 comparison); false skips that stage.</summary>
     public bool TaskBaselines { get; init; } = true;
 
+    /// <summary>
+    /// Train voltage with the other update rules too, every seed and both modes, on the same budget: the Adam recipe (N = 10,
+    /// K iterations) and the paper's settings; their learning curves are drawn beside the default recipe's.
+    /// </summary>
+    public bool VoltageVariants { get; init; } = true;
+
     /// <summary>Iterations of the voltage training timed with each rollout executor (0: skip that stage).</summary>
     public int ExecutorIterations { get; init; } = 200;
 

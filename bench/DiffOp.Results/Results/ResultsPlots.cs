@@ -40,6 +40,43 @@ internal static class ResultsPlots
         plot.SavePng(path, 900, 540);
     }
 
+    /// <summary>The voltage update rules compared (<see cref="ResultsPlan.VoltageVariants"/>): label, legend and color.</summary>
+    public static readonly (string Label, string Name, Color Color)[] VoltageRules =
+    [
+        ("tuned", "default recipe (trust-region quasi-Newton, N = 100)", Colors.C0),
+        ("adam", "Adam recipe (N = 10, cosine decay)", Colors.C1),
+        ("paper", "paper's settings (σ = 1, β = 0.01, SGD η = 0.1)", Colors.C2),
+    ];
+
+    /// <summary>
+    /// Voltage in one mode: the evaluation-cost bands of every update rule against the exploring trajectories used before
+    /// each evaluated iteration (the trust-region rule's second batches counted), so that rules with different N compare on
+    /// the same budget.
+    /// </summary>
+    public static void VoltageVariants(string path, PolicyMode mode, IReadOnlyList<TrainingRunSummary> runs)
+    {
+        var plot = new Plot();
+        int seeds = 0;
+        foreach (var (label, name, color) in VoltageRules)
+        {
+            var selected = runs.Where(r => r.Environment == "voltage" && r.Mode == mode && r.Label == label).ToArray();
+            var band = CurveStatistics.Band([.. selected.Select(r => r.Evaluation)]);
+            if (band.Count == 0) continue;
+            seeds = Math.Max(seeds, selected.Length);
+            double[] xs = [.. band.Select(b => selected.Average(r => TrajectoriesBefore(r, b.Iteration)))];
+            AddBand(plot, band, xs, color, 0.2, 2, name);
+        }
+        plot.Title($"voltage, {mode} mode: the update rules on the same budget ({seeds} seeds; mean and 20–80 %)");
+        plot.XLabel("exploring trajectories used (the trust-region rule's second batches counted)");
+        plot.YLabel("episode cost (fixed evaluation episodes, u = u*)");
+        plot.ShowLegend(Alignment.UpperRight);
+        plot.SavePng(path, 900, 540);
+    }
+
+    /// <summary>Trajectories a run had used before iteration <paramref name="iteration"/> (whose evaluation ran at the θ they produced).</summary>
+    public static double TrajectoriesBefore(TrainingRunSummary run, int iteration) =>
+        iteration <= 1 ? 0 : run.Trajectories.Count >= iteration - 1 ? run.Trajectories[iteration - 2] : (double)(iteration - 1) * run.Rollouts;
+
     /// <summary>The RL-MPC methods' curves as bands like DiffOP's; the fits (imitation, system identification) as dotted levels.</summary>
     private static void AddBaselines(Plot plot, string environment, IReadOnlyList<BaselineRunSummary> baselines)
     {
@@ -62,9 +99,12 @@ internal static class ResultsPlots
     }
 
     /// <summary>A learning-curve band: the 20–80 percentile range shaded, the mean as a line, against iteration × N.</summary>
-    private static void AddBand(Plot plot, IReadOnlyList<BandPoint> band, int rollouts, Color color, double alpha, float width, string legend)
+    private static void AddBand(Plot plot, IReadOnlyList<BandPoint> band, int rollouts, Color color, double alpha, float width, string legend) =>
+        AddBand(plot, band, [.. band.Select(b => (double)b.Iteration * rollouts)], color, alpha, width, legend);
+
+    /// <summary>A learning-curve band against the given x values (one per band point).</summary>
+    private static void AddBand(Plot plot, IReadOnlyList<BandPoint> band, double[] xs, Color color, double alpha, float width, string legend)
     {
-        double[] xs = [.. band.Select(b => (double)b.Iteration * rollouts)];
         var fill = plot.Add.FillY(xs, [.. band.Select(b => b.Low)], [.. band.Select(b => b.High)]);
         fill.FillColor = color.WithAlpha(alpha);
         fill.LineColor = Colors.Transparent;

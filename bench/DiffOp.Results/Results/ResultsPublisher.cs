@@ -9,6 +9,9 @@ internal static class ResultsPublisher
         Directory.CreateDirectory(Path.Combine(folder, "results"));
         foreach (var recipe in data.Plan.Recipes)
             ResultsPlots.LearningCurves(Path.Combine(folder, ResultsReport.CurveImage(recipe.Environment)), recipe.Environment, data.Runs, data.TrueThetaEvaluationCost, data.Baselines);
+        if (data.Plan.VoltageVariants)
+            foreach (var mode in new[] { DiffOp.Learning.Policies.PolicyMode.Step, DiffOp.Learning.Policies.PolicyMode.Traj })
+                ResultsPlots.VoltageVariants(Path.Combine(folder, ResultsReport.VariantImage(mode)), mode, data.Runs);
         ResultsPlots.BackwardScaling(Path.Combine(folder, ResultsReport.ScalingImage), data.Benchmarks);
         for (int i = 0; i < data.VoltageRolloutPictures.Count; i++)
             File.Copy(data.VoltageRolloutPictures[i], Path.Combine(folder, ResultsReport.RolloutImages[i]), overwrite: true);

@@ -22,6 +22,9 @@ internal static class ResultsReport
     /// <summary>Images the report links, relative to the report's folder.</summary>
     public static string CurveImage(string environment) => $"results/curves-{environment}.png";
 
+    /// <summary>The voltage update rules' curves in one mode, relative to the report's folder.</summary>
+    public static string VariantImage(PolicyMode mode) => $"results/curves-voltage-{(mode == PolicyMode.Step ? "step" : "traj")}-rules.png";
+
     /// <summary>The scaling plot, relative to the report's folder.</summary>
     public const string ScalingImage = "results/backward-scaling.png";
 
@@ -216,6 +219,39 @@ internal static class ResultsReport
         Baselines(md, data);
         foreach (var recipe in data.Plan.Recipes)
             md.AppendLine($"![{recipe.Environment} learning curves]({CurveImage(recipe.Environment)})");
+        md.AppendLine();
+        VoltageRules(md, data);
+    }
+
+    /// <summary>The voltage update rules side by side on the same budget (<see cref="ResultsPlan.VoltageVariants"/>).</summary>
+    private static void VoltageRules(StringBuilder md, ResultsData data)
+    {
+        if (!data.Plan.VoltageVariants || !data.Runs.Any(r => r.Environment == "voltage" && r.Label == "adam")) return;
+        var v = data.Plan.Voltage;
+        md.AppendLine("### Voltage: the update rules side by side");
+        md.AppendLine();
+        md.AppendLine($"The same task, seeds and budget with three update rules: the default recipe (above), the Adam recipe it replaced (`--optimizer adam`: " +
+                      $"N = {ResultsPlan.Rollouts}, K = {v.Iterations}, η = {Invariant(v.LearningRate)} with cosine decay, the same σ) and the paper's settings " +
+                      $"(`--recipe paper`: σ = 1, β = 0.01, SGD η = 0.1, REINFORCE; N = {ResultsPlan.Rollouts}, K = {v.Iterations}). The x axis counts the exploring " +
+                      "trajectories each rule had used, the trust-region rule's second batch (its test of a candidate on the same seeds) included; the evaluation cost " +
+                      "is the training episodes' cost of the deterministic policy on the fixed evaluation episodes, as above.");
+        md.AppendLine();
+        md.AppendLine("| mode | update rule | evaluation cost at the start | at the end | trajectories used (mean) | seeds | wall time per run (mean) |");
+        md.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var mode in new[] { PolicyMode.Step, PolicyMode.Traj })
+            foreach (var (label, name, _) in ResultsPlots.VoltageRules)
+            {
+                var runs = Runs(data, "voltage", mode, label).ToArray();
+                var band = CurveStatistics.Band([.. runs.Select(r => r.Evaluation)]);
+                if (band.Count == 0) continue;
+                double used = runs.Average(r => r.Trajectories.Count > 0 ? r.Trajectories[^1] : 0);
+                md.AppendLine($"| {mode} | {name} | {BandText(band[0])} | {BandText(band[^1])} (iteration {band[^1].Iteration}) | {used:F0} | {runs.Length} | {Duration(runs.Average(r => r.WallSeconds))} |");
+            }
+        md.AppendLine();
+        md.AppendLine("Cost: mean over seeds [20th, 80th percentile]; lower is better.");
+        md.AppendLine();
+        foreach (var mode in new[] { PolicyMode.Step, PolicyMode.Traj })
+            md.AppendLine($"![voltage {mode} update rules]({VariantImage(mode)})");
         md.AppendLine();
     }
 

@@ -67,16 +67,26 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
             foreach (var mode in new[] { PolicyMode.Traj, PolicyMode.Step })
                 for (int seed = 0; seed < plan.Seeds; seed++)
                     yield return (recipe, mode, seed, "tuned", recipe.TrainArguments(mode, seed, workers), RunSettings.Tuned(recipe, mode));
-        if (plan.PaperSettingsRun)
+        var v = plan.Voltage;
+        string[] Variant(string recipe, PolicyMode mode, int seed, params string[] rule) =>
+        [
+            "train", "voltage", "--recipe", recipe, "--mode", mode == PolicyMode.Step ? "step" : "traj", .. rule, "--iterations", Invariant(v.Iterations),
+            "--rollouts", Invariant(ResultsPlan.Rollouts), "--eval-episodes", Invariant(v.EvaluationEpisodes), "--eval-every", Invariant(v.EvaluateEvery),
+            "--seed", Invariant(seed), .. EnvironmentRecipe.Parallelism("voltage", workers),
+        ];
+        if (plan.VoltageVariants)
         {
-            var v = plan.Voltage;
-            string[] arguments =
-            [
-                "train", "voltage", "--recipe", "paper", "--mode", "traj", "--iterations", Invariant(v.Iterations), "--rollouts", Invariant(ResultsPlan.Rollouts),
-                "--eval-episodes", Invariant(v.EvaluationEpisodes), "--eval-every", Invariant(v.EvaluateEvery), "--seed", "0", .. EnvironmentRecipe.Parallelism("voltage", workers),
-            ];
-            yield return (v, PolicyMode.Traj, 0, "paper", arguments, RunSettings.Paper(v));
+            // The update rules side by side on the same budget (K × N = the trust-region recipe's trajectories), every seed.
+            foreach (var mode in new[] { PolicyMode.Traj, PolicyMode.Step })
+                for (int seed = 0; seed < plan.Seeds; seed++)
+                {
+                    yield return (v, mode, seed, "adam", Variant("default", mode, seed, "--optimizer", "adam", "--sigma", Invariant(v.Sigma), "--lr", Invariant(v.LearningRate)),
+                        RunSettings.Adam(v));
+                    yield return (v, mode, seed, "paper", Variant("paper", mode, seed), RunSettings.Paper(v));
+                }
         }
+        else if (plan.PaperSettingsRun)
+            yield return (v, PolicyMode.Traj, 0, "paper", Variant("paper", PolicyMode.Traj, 0), RunSettings.Paper(v));
     }
 
     private string RunDirectory(string environment, PolicyMode mode, int seed, string label) =>
@@ -94,7 +104,7 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
                 progress.WriteLine($"    {Path.GetFileName(dir)} was trained with other settings: training it again");
                 Directory.Delete(dir, recursive: true);
             }
-            int done = CompletedIterations(dir), iterations = label == "paper" ? recipe.Iterations : recipe.IterationsIn(mode);
+            int done = CompletedIterations(dir), iterations = label == "tuned" ? recipe.IterationsIn(mode) : recipe.Iterations;
             if (done >= iterations) _reused++;
             else
             {
@@ -132,8 +142,12 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
         var exploring = MetricsCsvWriter.ReadColumn(metrics, "mean_cost");
         int episodeLength = EnvironmentCatalog.CreatePolicyModel(environment, config.Settings).EpisodeLength;
         long solves = (long)exploring.Count * config.Rollouts * (mode == PolicyMode.Step ? episodeLength : (episodeLength + config.Horizon - 1) / config.Horizon);
+        // The trust-region rule runs a second batch of N where it tested a candidate: there trust_ratio is finite.
+        var ratio = MetricsCsvWriter.ReadColumn(metrics, "trust_ratio").ToDictionary(p => p.Iteration, p => p.Value);
+        long used = 0;
+        var trajectories = exploring.Select(p => used += config.Rollouts * (ratio.TryGetValue(p.Iteration, out double r) && double.IsFinite(r) ? 2L : 1L)).ToArray();
         return new TrainingRunSummary(environment, mode, seed, label, MetricsCsvWriter.ReadColumn(metrics, "eval_cost"), exploring,
-            Sum("wall_s"), Sum("forward_s"), Sum("backward_s"), solves) { Rollouts = config.Rollouts };
+            Sum("wall_s"), Sum("forward_s"), Sum("backward_s"), solves) { Rollouts = config.Rollouts, Trajectories = trajectories };
     }
 
     /// <summary>The evaluation cost of θ_true (the policy OCP equal to the true OCP) on the same fixed episodes as the curves.</summary>
@@ -298,11 +312,20 @@ internal sealed record RunSettings(string Recipe, double Sigma, double LearningR
     /// <summary>The paper's recipe: σ = 1, β = 0.01, SGD η = 0.1, REINFORCE.</summary>
     public static RunSettings Paper(EnvironmentRecipe r) => new("paper", 1.0, 0.1, ResultsPlan.Rollouts, r.EvaluationEpisodes, r.EvaluateEvery);
 
+    /// <summary>The Adam recipe (<c>--optimizer adam</c> from the default recipe: TrainingOptions.Recommended) with the environment's σ and η.</summary>
+    public static RunSettings Adam(EnvironmentRecipe r) => new("adam", r.Sigma, r.LearningRate, ResultsPlan.Rollouts, r.EvaluationEpisodes, r.EvaluateEvery);
+
     public bool Matches(RunConfig c)
     {
-        var expected = Recipe == "paper" ? TrainingOptions.Paper(c.Mode)
-            : EnvironmentCatalog.CreatePolicyModel(c.Environment).RecommendedOptions(c.Mode) with { Sigma = Sigma, LearningRate = LearningRate };
-        return c.Algorithm == "diffop" && c.Recipe == Recipe && c.Sigma == expected.Sigma && c.Beta.Equals(expected.Beta) && c.LearningRate == expected.LearningRate &&
+        var model = EnvironmentCatalog.CreatePolicyModel(c.Environment);
+        var expected = Recipe switch
+        {
+            "paper" => TrainingOptions.Paper(c.Mode),
+            "adam" => TrainingOptions.Recommended(c.Mode, model.ExplorationScale, model.RecommendedLearningRate) with { Sigma = Sigma, LearningRate = LearningRate },
+            _ => model.RecommendedOptions(c.Mode) with { Sigma = Sigma, LearningRate = LearningRate },
+        };
+        string recipe = Recipe == "adam" ? "default" : Recipe;   // an Adam run is the default recipe with --optimizer adam
+        return c.Algorithm == "diffop" && c.Recipe == recipe && c.Solver == DiffOp.Control.OptimalControl.OcpSolverChoice.Auto && c.Sigma == expected.Sigma && c.Beta.Equals(expected.Beta) && c.LearningRate == expected.LearningRate &&
                c.Optimizer == expected.Optimizer && c.Estimator == expected.Estimator && c.SharedStart == expected.SharedInitialState &&
                c.RolloutsPerStart == expected.RolloutsPerStart &&
                c.Antithetic == expected.Antithetic && c.TangentExploration == expected.TangentExploration && c.Schedule == expected.Schedule &&
