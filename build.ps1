@@ -7,7 +7,7 @@
          there is no package to install automatically on Windows)
   build  dotnet build in Release
   test   setup, native smoke test when cmake and Ipopt headers are available (set IPOPT_DIR), then dotnet test
-  demo   setup, build, solve HS071, train the voltage policy (default recipe, the paper's 10,000 trajectories in 50 iterations), evaluate it and draw its pictures
+  demo   setup, build, solve HS071, train the voltage policy (default recipe, the paper's 10,000 trajectories in 80 iterations), evaluate it and draw its pictures
   bench  regenerate docs/RESULTS.md with 'diffop-results run' (bench/DiffOp.Results; --quick: a short smoke run; --environments voltage: a partial run of about 10 minutes)
   timings  median forward-solve and backward-pass times per environment ('diffop-results bench'; --json, --quick, --env e)
   bench-suite  BenchmarkDotNet (extra arguments pass through)
@@ -54,7 +54,7 @@ switch ($Command) {
     $cli = "src/DiffOp.Cli/bin/$Config/net10.0/diffop.dll"
     dotnet $cli solve hs071 --json
     if (Test-Path runs/demo-voltage-traj) { Remove-Item -Recurse -Force runs/demo-voltage-traj }
-    dotnet $cli train voltage --mode traj --iterations 50 --threads 2 --seed 0 --out runs/demo-voltage-traj
+    dotnet $cli train voltage --mode traj --iterations 80 --threads 2 --seed 0 --out runs/demo-voltage-traj
     dotnet $cli evaluate runs/demo-voltage-traj --scenarios 100
     dotnet $cli plot --run runs/demo-voltage-traj
     exit $LASTEXITCODE

@@ -27,6 +27,9 @@ public class TrainArgumentTests
     [TestCase(new[] { "--rollouts-per-start", "4", "--rollouts", "10" }, "must divide")]
     [TestCase(new[] { "--rollouts-per-start", "2" }, "no other pair")]
     [TestCase(new[] { "--rollouts-per-start", "4", "--shared-start", "true" }, "choose one")]
+    [TestCase(new[] { "--optimizer", "trust-region", "--test-fraction", "0" }, "CandidateTestFraction must be in (0, 1]")]
+    [TestCase(new[] { "--optimizer", "trust-region", "--test-fraction", "1.5" }, "CandidateTestFraction must be in (0, 1]")]
+    [TestCase(new[] { "--test-fraction", "0.5" }, "tests no candidate")]
     public void Train_BadNumbers_AreUsageErrors(string[] extra, string named)
     {
         var (code, err) = Run(["train", "cartpole", "--out", Out(), .. extra]);
@@ -98,6 +101,8 @@ public class TrainArgumentTests
         Assert.That(traj.GetProperty("tangent_exploration").GetBoolean(), Is.True, "the exploration of the other recipe");
         Assert.That(traj.GetProperty("rollouts_per_start").GetInt32(), Is.EqualTo(0), "Traj mode: one start per antithetic pair");
         Assert.That(traj.GetProperty("log_scale").GetBoolean(), Is.True, "Traj mode: the trust-region model on ln C_v");
+        Assert.That(traj.GetProperty("test_fraction").GetDouble(), Is.EqualTo(0.25), "candidates tested on a quarter of the batch");
+        Assert.That(Config("--mode", "traj", "--test-fraction", "1").GetProperty("test_fraction").GetDouble(), Is.EqualTo(1.0), "an explicit fraction wins");
         Assert.That(Config("--mode", "traj", "--optimizer", "trust-region").GetProperty("log_scale").GetBoolean(), Is.True, "naming the recipe's rule keeps it");
         Assert.That(Config("--mode", "traj", "--log-scale", "false").GetProperty("log_scale").GetBoolean(), Is.False, "and it can be turned off");
         var step = Config("--mode", "step");
@@ -106,6 +111,7 @@ public class TrainArgumentTests
         Assert.That(step.GetProperty("rollouts_per_start").GetInt32(), Is.EqualTo(4), "two antithetic pairs per start");
         Assert.That(step.GetProperty("shared_start").GetBoolean(), Is.False);
         Assert.That(step.GetProperty("log_scale").GetBoolean(), Is.False, "Step mode measured worse with it");
+        Assert.That(step.GetProperty("test_fraction").GetDouble(), Is.EqualTo(0.25));
         var shared = Config("--mode", "step", "--shared-start", "true");
         Assert.That((shared.GetProperty("shared_start").GetBoolean(), shared.GetProperty("rollouts_per_start").GetInt32()), Is.EqualTo((true, 0)),
             "an explicit --shared-start replaces the recipe's start blocks");
@@ -114,6 +120,7 @@ public class TrainArgumentTests
         Assert.That(adam.GetProperty("schedule").GetString(), Is.EqualTo("Cosine"), "leaving the trust-region recipe restores Adam's recommended schedule");
         Assert.That(adam.GetProperty("rollouts").GetInt32(), Is.EqualTo(10), "… and its N");
         Assert.That(adam.GetProperty("log_scale").GetBoolean(), Is.False, "… and its plain scale");
+        Assert.That(adam.GetProperty("test_fraction").GetDouble(), Is.EqualTo(1.0), "… and no candidate test");
         var adamStep = Config("--mode", "step", "--optimizer", "adam");
         Assert.That((adamStep.GetProperty("estimator").GetString(), adamStep.GetProperty("shared_start").GetBoolean(), adamStep.GetProperty("rollouts_per_start").GetInt32()),
             Is.EqualTo(("ReinforceWithBaseline", true, 0)), "Step mode: the Adam recipe's estimator and shared start");

@@ -142,10 +142,11 @@ internal sealed class ResultsRunner(ResultsPlan plan, string work, int workers, 
         var exploring = MetricsCsvWriter.ReadColumn(metrics, "mean_cost");
         int episodeLength = EnvironmentCatalog.CreatePolicyModel(environment, config.Settings).EpisodeLength;
         long solves = (long)exploring.Count * config.Rollouts * (mode == PolicyMode.Step ? episodeLength : (episodeLength + config.Horizon - 1) / config.Horizon);
-        // The trust-region rule runs a second batch of N where it tested a candidate: there trust_ratio is finite.
+        // The trust-region rule runs a second batch (CandidateTestRollouts of the N) where it tested a candidate: there trust_ratio is finite.
         var ratio = MetricsCsvWriter.ReadColumn(metrics, "trust_ratio").ToDictionary(p => p.Iteration, p => p.Value);
         long used = 0;
-        var trajectories = exploring.Select(p => used += config.Rollouts * (ratio.TryGetValue(p.Iteration, out double r) && double.IsFinite(r) ? 2L : 1L)).ToArray();
+        int tested = config.ToTrainingOptions().CandidateTestRollouts;
+        var trajectories = exploring.Select(p => used += config.Rollouts + (ratio.TryGetValue(p.Iteration, out double r) && double.IsFinite(r) ? tested : 0L)).ToArray();
         return new TrainingRunSummary(environment, mode, seed, label, MetricsCsvWriter.ReadColumn(metrics, "eval_cost"), exploring,
             Sum("wall_s"), Sum("forward_s"), Sum("backward_s"), solves) { Rollouts = config.Rollouts, Trajectories = trajectories };
     }
@@ -329,7 +330,7 @@ internal sealed record RunSettings(string Recipe, double Sigma, double LearningR
                c.Optimizer == expected.Optimizer && c.Estimator == expected.Estimator && c.SharedStart == expected.SharedInitialState &&
                c.RolloutsPerStart == expected.RolloutsPerStart &&
                c.Antithetic == expected.Antithetic && c.TangentExploration == expected.TangentExploration && c.Schedule == expected.Schedule &&
-               c.LogScale == expected.LogScalePositiveParameters &&
+               c.LogScale == expected.LogScalePositiveParameters && c.TestFraction == expected.CandidateTestFraction &&
                c.Rollouts == Rollouts && c.EvaluationEpisodes == EvaluationEpisodes && c.EvaluateEvery == EvaluateEvery &&
                c.GradientClip is null && c.InitialTheta == "init" && c.Settings.Length == 0;
     }

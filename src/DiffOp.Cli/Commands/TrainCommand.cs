@@ -40,6 +40,10 @@ internal static class TrainCommand
         exploration.AcceptOnlyFromAmong("full", "tangent");
         var trustRadius = new Option<double?>("--trust-radius") { Description = "Natural gradient: the largest RMS change of a planned action per update (controls' units). Trust-region: the initial radius (default σ)." };
         var logScale = new Option<bool>("--log-scale") { Description = "sgd/adam/trust-region: update the entries with a lower bound ≥ 0 (cost weights, masses) in log scale, so a step is a relative change (voltage Traj: on; --log-scale false turns it off)." };
+        var testFraction = new Option<double?>("--test-fraction")
+        {
+            Description = "trust-region: the share of each batch (whole start blocks) run again at the candidate for the ratio test and the curvature pair, in (0, 1] (default 1; voltage Step's recipe: 0.5, so a tested iteration costs 1.5 N trajectories).",
+        };
         var clip = new Option<double?>("--clip") { Description = "Clip ‖ĝ‖ to this norm (off by default)." };
         var sharedStart = new Option<bool>("--shared-start") { Description = "The rollouts of one iteration share their initial state and differ only in noise (pairs well with --estimator baseline; on in the default recipe, --shared-start false turns it off)." };
         var rolloutsPerStart = new Option<int?>("--rollouts-per-start")
@@ -76,7 +80,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a policy's parameters θ with DiffOP (policy gradient through the OCP's implicit derivative).")
         {
-            environment, algorithm, demos, discount, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery, seed, workers, threads, cluster, tls, set, theta, output, resume, quiet, jsonLines, solver,
+            environment, algorithm, demos, discount, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, testFraction, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery, seed, workers, threads, cluster, tls, set, theta, output, resume, quiet, jsonLines, solver,
         };
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
@@ -96,7 +100,7 @@ internal static class TrainCommand
                     Symbol[] fixedByTheRun =
                     [
                         environment, algorithm, demos, discount, recipe, mode, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule,
-                        exploration, logScale, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery, seed, set, theta, output, solver,
+                        exploration, logScale, testFraction, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery, seed, set, theta, output, solver,
                     ];
                     var conflict = fixedByTheRun.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
                     if (conflict is not null)
@@ -141,6 +145,8 @@ internal static class TrainCommand
                         LogScale = Given(logScale)
                             ? parse.GetValue(logScale)
                             : baseOptions.LogScalePositiveParameters && (chosenOptimizer is not { } rule || ParameterOptimizer.SupportsLogScale(rule)),
+                        // The recipe's fraction goes with its trust-region rule; another rule has no candidate to test.
+                        TestFraction = parse.GetValue(testFraction) ?? ((chosenOptimizer ?? baseOptions.Optimizer) == OptimizerKind.TrustRegion ? baseOptions.CandidateTestFraction : 1.0),
                         GradientClip = parse.GetValue(clip), SharedStart = Pick(sharedStart, baseOptions.SharedInitialState && !Given(rolloutsPerStart)),
                         // An explicit --shared-start (without --rollouts-per-start) replaces the recipe's start blocks.
                         RolloutsPerStart = Given(rolloutsPerStart) ? parse.GetValue(rolloutsPerStart) ?? 0 : Given(sharedStart) ? 0 : baseOptions.RolloutsPerStart,
@@ -163,7 +169,7 @@ internal static class TrainCommand
                         throw new ArgumentException("--discount is γ of --algorithm rlmpc-td or rlmpc-dpg: drop it, or add --algorithm rlmpc-td.");
                     if (config.Algorithm.StartsWith("rlmpc-", StringComparison.Ordinal))
                     {
-                        Symbol[] notTd = [recipe, beta, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, rolloutsPerStart, mode];
+                        Symbol[] notTd = [recipe, beta, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, testFraction, clip, sharedStart, rolloutsPerStart, mode];
                         var unused = notTd.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
                         if (unused is not null)
                             throw new ArgumentException($"--algorithm {config.Algorithm} has no {unused.Name}: drop it (it uses the Step policy, --iterations × --rollouts episodes, " +
@@ -186,7 +192,7 @@ internal static class TrainCommand
                     }
                     if (config.Algorithm == "imitation")
                     {
-                        Symbol[] notImitation = [recipe, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery, sigma, rollouts, iterations];
+                        Symbol[] notImitation = [recipe, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, testFraction, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery, sigma, rollouts, iterations];
                         var unused = notImitation.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
                         if (unused is not null)
                             throw new ArgumentException($"--algorithm imitation fits θ to demonstrations and has no {unused.Name}: drop it " +
@@ -198,7 +204,7 @@ internal static class TrainCommand
                     }
                     if (config.Algorithm == "sysid")
                     {
-                        Symbol[] policyGradientOnly = [recipe, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery];
+                        Symbol[] policyGradientOnly = [recipe, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, testFraction, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery];
                         var unused = policyGradientOnly.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
                         if (unused is not null)
                             throw new ArgumentException($"--algorithm sysid fits a model to recorded transitions and has no {unused.Name}: drop it " +

@@ -37,6 +37,8 @@ internal sealed record RunConfig
     [JsonPropertyName("trust_radius")] public double? TrustRadius { get; init; }
     [JsonPropertyName("tangent_exploration")] public bool TangentExploration { get; init; }
     [JsonPropertyName("log_scale")] public bool LogScale { get; init; }
+    /// <summary>The trust-region rule's share of the batch run again at a candidate (absent in older runs: 1, the whole batch).</summary>
+    [JsonPropertyName("test_fraction")] public double TestFraction { get; init; } = 1.0;
     /// <summary>diffop (policy gradient, the default) or a baseline: sysid, imitation, rlmpc-td, rlmpc-dpg (docs/baselines.md).</summary>
     [JsonPropertyName("algorithm")] public string Algorithm { get; init; } = "diffop";
     /// <summary>The policy's solver (<c>--solver</c>); absent in runs made before it existed, which used Auto.</summary>
@@ -59,7 +61,7 @@ internal sealed record RunConfig
         Optimizer = Optimizer, Estimator = Estimator, GradientClipNorm = GradientClip, SharedInitialState = SharedStart, RolloutsPerStart = RolloutsPerStart, Seed = Seed,
         EvaluationEpisodes = EvaluationEpisodes, EvaluateEvery = EvaluateEvery, Antithetic = Antithetic,
         NormalizeTruncatedScore = NormalizeTruncation, Damping = Damping, TrustRadius = TrustRadius, Schedule = Schedule, TangentExploration = TangentExploration,
-        LogScalePositiveParameters = LogScale,
+        LogScalePositiveParameters = LogScale, CandidateTestFraction = TestFraction,
     };
 
     public void Save(string path) => File.WriteAllText(path, ToJson());

@@ -114,19 +114,23 @@ public sealed class VoltagePolicyModel : IPolicyModel
 
     /// <inheritdoc/>
     /// <remarks>
-    /// <see cref="TrainingOptions.RecommendedTrustRegion"/> in both modes (N = 100, the trust-region quasi-Newton rule; K = 50
-    /// is the paper's 10,000 trajectories; Step mode with reward-to-go and start blocks of two antithetic pairs). In Traj
-    /// mode the rule's model also runs on ln C_v (<see cref="TrainingOptions.LogScalePositiveParameters"/>, with this
-    /// model's lower bounds): 10 seeds −6.783 against −6.746 without; in Step mode it measured worse (−6.671). On scenarios
-    /// 0..499, 10 seeds each: Traj −6.780 / −0.1081 and Step −6.795 / −0.1083 (with the rule's halving of B after interior
-    /// steps that beat the model by more than 2×; without it one Step seed of ten stalled at −6.667);
-    /// <see cref="TrainingOptions.Recommended"/> gave −6.711 / −0.1075 and −6.642 / −0.1061 (5 seeds; docs/training.md).
+    /// <see cref="TrainingOptions.RecommendedTrustRegion"/> in both modes (N = 100, the trust-region quasi-Newton rule; Step mode
+    /// with reward-to-go and start blocks of two antithetic pairs), with the candidate tested on a quarter of each batch
+    /// (<see cref="TrainingOptions.CandidateTestFraction"/> = 0.25: 24 of the 100 rollouts, so a tested iteration costs 124
+    /// trajectories and K = 80 is the paper's 10,000). In Traj mode the rule's model also runs on ln C_v
+    /// (<see cref="TrainingOptions.LogScalePositiveParameters"/>, with this model's lower bounds): 10 seeds −6.783 against
+    /// −6.746 without; in Step mode it measured worse. On scenarios 0..499, 10 seeds each at 10,000 trajectories: Step
+    /// −6.796 (−6.788 … −6.807) and Traj −6.788 (−6.754 … −6.812), against −6.795 and −6.780 when the whole batch is tested
+    /// (K = 50); <see cref="TrainingOptions.Recommended"/> gave −6.711 / −0.1075 and −6.642 / −0.1061 (5 seeds; docs/training.md).
     /// </remarks>
     public TrainingOptions RecommendedOptions(PolicyMode mode)
     {
-        var options = TrainingOptions.RecommendedTrustRegion(mode, ExplorationScale, RecommendedLearningRate);
+        var options = TrainingOptions.RecommendedTrustRegion(mode, ExplorationScale, RecommendedLearningRate) with { CandidateTestFraction = 0.25 };
         return mode == PolicyMode.Traj ? options with { LogScalePositiveParameters = true, ParameterLowerBounds = ParameterLowerBounds() } : options;
     }
+
+    /// <summary>Iterations of <see cref="RecommendedOptions"/> that use the paper's 10,000 trajectories (at most 100 + 24 per iteration).</summary>
+    public const int RecommendedIterations = 80;
 
     /// <inheritdoc/>
     /// <remarks>diag C_v ≥ 0 keeps the OCP a convex QP; the entries of A are unbounded.</remarks>

@@ -19,6 +19,9 @@ public sealed record TrustRegionProposal(double[] Candidate, double[] Step, doub
     /// <summary>The entries the model treats in log scale (φ_i = ln θ_i); empty when none.</summary>
     internal bool[] LogEntries { get; init; } = [];
 
+    /// <summary>θ the proposal was made at (in θ's own coordinates).</summary>
+    internal double[] Theta { get; init; } = [];
+
     /// <summary>
     /// The factor in [0, 1] on ĝ in the model's linear term (1 without a noise estimate). 0: ĝ is indistinguishable from its
     /// noise, so there is no step to test; concluding such a proposal changes neither θ nor Δ.
@@ -139,7 +142,7 @@ public sealed partial class ParameterOptimizer
             double signal = MetricInverseNorm(damped, g, g);
             if (!(signal > 0) || !double.IsFinite(noise)) return null;
             shrink = Math.Max(0, 1 - (noise / signal));
-            if (shrink == 0) return new TrustRegionProposal(originalTheta, new double[d], g, 0, 0, 0) { Model = (double[])Hessian.Clone(), GradientShrink = 0, LogEntries = log };
+            if (shrink == 0) return new TrustRegionProposal(originalTheta, new double[d], g, 0, 0, 0) { Model = (double[])Hessian.Clone(), GradientShrink = 0, LogEntries = log, Theta = originalTheta };
         }
         var modelGradient = g.Select(v => shrink * v).ToArray();
         var model = (double[])Hessian.Clone();
@@ -174,7 +177,7 @@ public sealed partial class ParameterOptimizer
             candidate[i] = Math.Exp(candidate[i]);
             if (!(candidate[i] > 0) || !double.IsFinite(candidate[i])) return null;
         }
-        return new TrustRegionProposal(candidate, step, g, predicted, length, clamped) { Model = model, GradientShrink = shrink, LogEntries = log };
+        return new TrustRegionProposal(candidate, step, g, predicted, length, clamped) { Model = model, GradientShrink = shrink, LogEntries = log, Theta = originalTheta };
     }
 
     /// <summary>xᵀM⁻¹y for the damped metric M (NaN when M is singular).</summary>
@@ -197,7 +200,12 @@ public sealed partial class ParameterOptimizer
     /// <param name="proposal">The proposal being tested.</param>
     /// <param name="measuredDecrease">Cost at θ minus cost at the candidate on common random numbers; NaN rejects.</param>
     /// <param name="candidateGradient">ĝ at the candidate from the same rollouts' seeds, or empty.</param>
-    public TrustRegionOutcome ConcludeTrustRegionStep(TrustRegionProposal proposal, double measuredDecrease, ReadOnlySpan<double> candidateGradient)
+    /// <param name="gradientOnSameSamples">
+    /// ĝ at θ from exactly the rollouts <paramref name="candidateGradient"/> repeats, when that is only part of the batch
+    /// (<see cref="Training.TrainingOptions.CandidateTestFraction"/>); empty: the proposal's own ĝ (the whole batch was repeated).
+    /// </param>
+    public TrustRegionOutcome ConcludeTrustRegionStep(TrustRegionProposal proposal, double measuredDecrease, ReadOnlySpan<double> candidateGradient,
+        ReadOnlySpan<double> gradientOnSameSamples = default)
     {
         ArgumentNullException.ThrowIfNull(proposal);
         if (Kind != OptimizerKind.TrustRegion) throw new InvalidOperationException($"ConcludeTrustRegionStep belongs to the trust-region rule; this optimizer is {Kind}.");
@@ -219,12 +227,16 @@ public sealed partial class ParameterOptimizer
         var model = proposal.Model.Length == Hessian.Length ? (double[])proposal.Model.Clone() : (double[])Hessian.Clone();
         if (candidateGradient.Length == proposal.Gradient.Length)
         {
+            if (!gradientOnSameSamples.IsEmpty && gradientOnSameSamples.Length != proposal.Gradient.Length)
+                throw new ArgumentException($"The gradient on the same samples has length {gradientOnSameSamples.Length}; θ has {proposal.Gradient.Length}.", nameof(gradientOnSameSamples));
             var y = new double[proposal.Gradient.Length];
             for (int i = 0; i < y.Length; i++)
             {
-                // In the model's coordinates: a log-scale entry's gradient at the candidate is θ_i(candidate)·ĝ_i.
-                double scale = proposal.LogEntries.Length == y.Length && proposal.LogEntries[i] ? proposal.Candidate[i] : 1;
-                y[i] = (scale * candidateGradient[i]) - proposal.Gradient[i];
+                // In the model's coordinates: a log-scale entry's gradient at the candidate is θ_i(candidate)·ĝ_i, at θ θ_i·ĝ_i.
+                bool log = proposal.LogEntries.Length == y.Length && proposal.LogEntries[i];
+                double scale = log ? proposal.Candidate[i] : 1;
+                double atTheta = gradientOnSameSamples.IsEmpty ? proposal.Gradient[i] : (log ? proposal.Theta[i] : 1) * gradientOnSameSamples[i];
+                y[i] = (scale * candidateGradient[i]) - atTheta;
             }
             TrustRegionSubproblem.DampedBfgsUpdate(model, proposal.Step, y);
         }

@@ -156,7 +156,7 @@ public sealed class Trainer
 
     /// <summary>
     /// The trust-region rule's iteration: propose a step from ĝ and G, run the same exploring requests (seeds, noise,
-    /// mirroring) at the candidate, and give the optimizer the mean paired cost decrease (common random numbers) and the
+    /// mirroring; the first <see cref="TrainingOptions.CandidateTestRollouts"/> of them) at the candidate, and give the optimizer the mean paired cost decrease (common random numbers) and the
     /// candidate's ĝ from the same samples. θ moves only when the optimizer accepts. Null outcome: no proposal was possible.
     /// </summary>
     private (TrustRegionOutcome? Outcome, int Clamped) TrustRegionStep(RolloutRequest[] requests, RolloutResult[] current, double[] gradient, double[] metric)
@@ -165,11 +165,14 @@ public sealed class Trainer
             TrainingBatch.LeaveOneGroupOut(Options, current, _theta.Length));
         if (proposal is null) return (null, 0);
         if (!(proposal.PredictedDecrease > 0)) return (Optimizer.ConcludeTrustRegionStep(proposal, double.NaN, []), 0);
-        var again = requests.Select(r => r with { Detail = r.Detail & ~RolloutDetail.Metric }).ToArray();
+        // The first CandidateTestRollouts requests (whole start blocks / pairs) again at the candidate: the same seeds, noise and
+        // mirroring, so the paired differences measure the step and not the scenarios.
+        int tested = Math.Min(Options.CandidateTestRollouts, requests.Length);
+        var again = requests.Take(tested).Select(r => r with { Detail = r.Detail & ~RolloutDetail.Metric }).ToArray();
         var candidate = _executor.Run(proposal.Candidate, again).ToArray();
         double decrease = 0;
         int pairs = 0, lost = 0;
-        for (int i = 0; i < current.Length; i++)
+        for (int i = 0; i < tested; i++)
         {
             if (current[i].Dropped) continue;
             if (candidate[i].Dropped) { lost++; continue; }
@@ -178,9 +181,12 @@ public sealed class Trainer
         }
         // A candidate at which the policy fails where it solved at θ is rejected: its cost there is unknown.
         double measured = pairs > 0 && lost == 0 ? decrease / pairs : double.NaN;
-        bool complete = current.All(r => !r.Dropped) && candidate.All(r => !r.Dropped);
+        var sameSamples = current.Take(tested).ToArray();
+        bool complete = sameSamples.All(r => !r.Dropped) && candidate.All(r => !r.Dropped);
         var candidateGradient = complete ? TrainingBatch.Estimate(Options, candidate, _theta.Length) : [];
-        var outcome = Optimizer.ConcludeTrustRegionStep(proposal, measured, candidateGradient);
+        // The curvature pair compares estimates from the same samples: with a partial test, ĝ at θ from those samples only.
+        var gradientOnSameSamples = complete && tested < current.Length ? TrainingBatch.Estimate(Options, sameSamples, _theta.Length) : [];
+        var outcome = Optimizer.ConcludeTrustRegionStep(proposal, measured, candidateGradient, gradientOnSameSamples);
         if (!outcome.Accepted) return (outcome, 0);
         proposal.Candidate.CopyTo(_theta, 0);
         return (outcome, proposal.ClampedParameters);
