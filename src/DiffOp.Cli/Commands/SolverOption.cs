@@ -20,28 +20,21 @@ internal static class SolverOption
                           "structured: the structured QP solver only (a convex-QP OCP is required; a solve it cannot finish fails instead of falling back); " +
                           $"ipopt: always Ipopt. Default: {defaultDescription}.",
         };
-        option.AcceptOnlyFromAmong("auto", "structured", "ipopt");
+        option.AcceptOnlyFromAmong([.. Names.Select(n => n.Name)]);
         return option;
     }
 
-    /// <summary>The choice the option names.</summary>
-    public static OcpSolverChoice Parse(string name) => name switch
-    {
-        "auto" => OcpSolverChoice.Auto,
-        "structured" => OcpSolverChoice.Structured,
-        "ipopt" => OcpSolverChoice.Ipopt,
-        _ => throw new ArgumentException($"{Name} must be auto, structured or ipopt, got '{name}'."),
-    };
+    /// <summary>The CLI's name of each choice (config.json stores the enum name).</summary>
+    private static readonly (string Name, OcpSolverChoice Choice)[] Names =
+        [("auto", OcpSolverChoice.Auto), ("structured", OcpSolverChoice.Structured), ("ipopt", OcpSolverChoice.Ipopt)];
+
+    /// <summary>The choice the option names (the option accepts only these names).</summary>
+    public static OcpSolverChoice Parse(string name) => Names.Single(n => n.Name == name).Choice;
 
     /// <summary>The given choice, or <paramref name="fallback"/> when the option was not given.</summary>
     public static OcpSolverChoice Read(ParseResult parse, Option<string?> option, OcpSolverChoice fallback = OcpSolverChoice.Auto) =>
         parse.GetValue(option) is { } name ? Parse(name) : fallback;
 
-    /// <summary>The CLI's name of a choice (config.json stores the enum name).</summary>
-    public static string NameOf(OcpSolverChoice choice) => choice switch
-    {
-        OcpSolverChoice.Structured => "structured",
-        OcpSolverChoice.Ipopt => "ipopt",
-        _ => "auto",
-    };
+    /// <summary>The CLI's name of a choice.</summary>
+    public static string NameOf(OcpSolverChoice choice) => Names.Single(n => n.Choice == choice).Name;
 }

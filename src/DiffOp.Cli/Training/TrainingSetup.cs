@@ -20,10 +20,7 @@ internal sealed class TrainingSetup
                 "(Step: the settings' H; Traj: the episode length T): config.json was edited or is damaged; start a new run with --out.");
         Theta0 = config.InitialTheta == "true" ? Model.TrueTheta() : Model.InitialTheta(SeedSequence.Parameters(config.Seed));
         Ocp = ProblemLimits.Build(Model, config.Horizon, Theta0);
-        if (config.Solver == OcpSolverChoice.Structured && !Ocp.IsQuadraticProgram)
-            throw new ArgumentException(
-                $"--solver structured needs a policy OCP that is a convex QP, and {config.Environment}'s is not (its dynamics or constraints are nonlinear): " +
-                "use --solver auto (the default) or --solver ipopt.");
+        SolverOptions.ValidateFor(Ocp);   // --solver structured on a task whose OCP is not a QP: a usage error before any file or worker
     }
 
     public RunConfig Config { get; }

@@ -33,11 +33,7 @@ public sealed class OcpSolver : IDisposable
     {
         Ocp = ocp ?? throw new ArgumentNullException(nameof(ocp));
         Options = options ?? new OcpSolverOptions();
-        Options.Validate();
-        if (Options.Solver == OcpSolverChoice.Structured && !ocp.IsQuadraticProgram)
-            throw new ArgumentException(
-                $"OCP '{ocp.Name}' is not a quadratic program (its dynamics or constraints are nonlinear in the states and controls, or its cost is not quadratic), " +
-                "so the structured QP solver cannot solve it: choose OcpSolverChoice.Auto (--solver auto) or OcpSolverChoice.Ipopt (--solver ipopt).", nameof(options));
+        Options.ValidateFor(ocp);
         _nlp = new OcpNlp(ocp);
         if (Options.Solver != OcpSolverChoice.Ipopt && ocp.IsQuadraticProgram)
             _qp = new StructuredQpSolver(ocp, Options.EffectiveStructuredQpTolerance, Options.StructuredQpMaxIterations);

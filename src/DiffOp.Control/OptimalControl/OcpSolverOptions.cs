@@ -101,6 +101,21 @@ public sealed record OcpSolverOptions
     /// </summary>
     public bool StructuredQpWarmStart { get; init; } = true;
 
+    /// <summary>
+    /// <see cref="Validate"/>, then whether these settings can solve <paramref name="ocp"/>: <see cref="OcpSolverChoice.Structured"/>
+    /// needs a quadratic program. <see cref="OcpSolver"/>'s constructor runs this; call it to report the problem before any work.
+    /// </summary>
+    /// <exception cref="ArgumentException">An invalid setting, or the structured solver chosen for an OCP that is not a QP.</exception>
+    public void ValidateFor(Ocp ocp)
+    {
+        ArgumentNullException.ThrowIfNull(ocp);
+        Validate();
+        if (Solver == OcpSolverChoice.Structured && !ocp.IsQuadraticProgram)
+            throw new ArgumentException(
+                $"OCP '{ocp.Name}' is not a quadratic program (its dynamics or constraints are nonlinear in the states and controls, or its cost is not quadratic), " +
+                "so the structured QP solver cannot solve it: choose OcpSolverChoice.Auto (--solver auto) or OcpSolverChoice.Ipopt (--solver ipopt).", nameof(Solver));
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
