@@ -30,6 +30,8 @@ public class TrainArgumentTests
     [TestCase(new[] { "--optimizer", "trust-region", "--test-fraction", "0" }, "CandidateTestFraction must be in (0, 1]")]
     [TestCase(new[] { "--optimizer", "trust-region", "--test-fraction", "1.5" }, "CandidateTestFraction must be in (0, 1]")]
     [TestCase(new[] { "--test-fraction", "0.5" }, "tests no candidate")]
+    [TestCase(new[] { "--optimizer", "trust-region", "--pool-batches", "0" }, "PooledBatches must be ≥ 1")]
+    [TestCase(new[] { "--pool-batches", "2" }, "moves θ every iteration")]
     public void Train_BadNumbers_AreUsageErrors(string[] extra, string named)
     {
         var (code, err) = Run(["train", "cartpole", "--out", Out(), .. extra]);
@@ -103,6 +105,8 @@ public class TrainArgumentTests
         Assert.That(traj.GetProperty("log_scale").GetBoolean(), Is.True, "Traj mode: the trust-region model on ln C_v");
         Assert.That(traj.GetProperty("test_fraction").GetDouble(), Is.EqualTo(0.25), "candidates tested on a quarter of the batch");
         Assert.That(Config("--mode", "traj", "--test-fraction", "1").GetProperty("test_fraction").GetDouble(), Is.EqualTo(1.0), "an explicit fraction wins");
+        Assert.That(traj.GetProperty("pool_batches").GetInt32(), Is.EqualTo(8), "ĝ pools up to 8 batches at an unchanged θ");
+        Assert.That(Config("--mode", "traj", "--pool-batches", "1").GetProperty("pool_batches").GetInt32(), Is.EqualTo(1), "an explicit pool wins");
         Assert.That(Config("--mode", "traj", "--optimizer", "trust-region").GetProperty("log_scale").GetBoolean(), Is.True, "naming the recipe's rule keeps it");
         Assert.That(Config("--mode", "traj", "--log-scale", "false").GetProperty("log_scale").GetBoolean(), Is.False, "and it can be turned off");
         var step = Config("--mode", "step");
@@ -112,6 +116,7 @@ public class TrainArgumentTests
         Assert.That(step.GetProperty("shared_start").GetBoolean(), Is.False);
         Assert.That(step.GetProperty("log_scale").GetBoolean(), Is.False, "Step mode measured worse with it");
         Assert.That(step.GetProperty("test_fraction").GetDouble(), Is.EqualTo(0.25));
+        Assert.That(step.GetProperty("pool_batches").GetInt32(), Is.EqualTo(8));
         var shared = Config("--mode", "step", "--shared-start", "true");
         Assert.That((shared.GetProperty("shared_start").GetBoolean(), shared.GetProperty("rollouts_per_start").GetInt32()), Is.EqualTo((true, 0)),
             "an explicit --shared-start replaces the recipe's start blocks");
@@ -121,9 +126,30 @@ public class TrainArgumentTests
         Assert.That(adam.GetProperty("rollouts").GetInt32(), Is.EqualTo(10), "… and its N");
         Assert.That(adam.GetProperty("log_scale").GetBoolean(), Is.False, "… and its plain scale");
         Assert.That(adam.GetProperty("test_fraction").GetDouble(), Is.EqualTo(1.0), "… and no candidate test");
+        Assert.That(adam.GetProperty("pool_batches").GetInt32(), Is.EqualTo(1), "… and no pooling");
         var adamStep = Config("--mode", "step", "--optimizer", "adam");
         Assert.That((adamStep.GetProperty("estimator").GetString(), adamStep.GetProperty("shared_start").GetBoolean(), adamStep.GetProperty("rollouts_per_start").GetInt32()),
             Is.EqualTo(("ReinforceWithBaseline", true, 0)), "Step mode: the Adam recipe's estimator and shared start");
+    }
+
+    [Test]
+    public void Train_IterationsDefaultToTheRecipes_AndResumeDefaultsToTheRunsOwn()
+    {
+        (int Iterations, int Rows) Trained(string dir, params string[] extra)
+        {
+            var (code, err) = Run(["train", "voltage", "--mode", "traj", "--rollouts", "4", "--eval-episodes", "0", "--out", dir, .. extra]);
+            Assert.That(code, Is.EqualTo(0), err);
+            var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "config.json"))).RootElement;
+            return (config.GetProperty("iterations").GetInt32(), File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Length - 1);
+        }
+        string recipe = Out(), adam = Out(), part = Out();
+        Assert.That(Trained(recipe), Is.EqualTo((80, 80)), "voltage's default recipe: 80 iterations, the paper's 10,000 trajectories at N = 100");
+        Assert.That(Trained(adam, "--optimizer", "adam"), Is.EqualTo((100, 100)), "another rule starts from the Adam recipe and its 100");
+        Assert.That(Trained(part, "--iterations", "3"), Is.EqualTo((3, 3)));
+        var (code, err) = Run(["train", "--resume", part]);
+        Assert.That(code, Is.EqualTo(0), err);
+        Assert.That(File.ReadAllLines(Path.Combine(part, "metrics.csv")), Has.Length.EqualTo(4), "--resume without --iterations keeps the run's own 3");
+        foreach (var dir in new[] { recipe, adam, part }) Directory.Delete(dir, recursive: true);
     }
 
     [Test]

@@ -112,18 +112,21 @@ public class TrainCommandTests
     public void Train_TrustRegion_WorkersAndResumeGiveTheSameTheta_AndMetricsShowTheRatioTest()
     {
         // Each iteration runs its rollouts twice (at θ and at the candidate, same seeds); both batches go through the workers,
-        // and Δ and the model B go through params.json.
+        // and Δ, the model B and the count of pooled batches go through params.json (seed 3 accepts its first candidate and rejects the
+        // next two, so the resumed fourth iteration pools two batches that it must run again).
         string[] Args(string dir, int iterations, int workers) =>
             ["train", "cartpole", "--mode", "traj", "--iterations", iterations.ToString(), "--rollouts", "4", "--set", "T=8",
-             "--optimizer", "trust-region", "--seed", "5", "--workers", workers.ToString(), "--out", dir];
+             "--optimizer", "trust-region", "--pool-batches", "3", "--seed", "3", "--workers", workers.ToString(), "--out", dir];
         string one = Path.Combine(_root, "tr-one"), two = Path.Combine(_root, "tr-two"), part = Path.Combine(_root, "tr-part");
         var (code, _, err) = Run(Args(one, 4, 1));
         Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
         (code, _, err) = Run(Args(two, 4, 2));
         Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
         Assert.That(Theta(two), Is.EqualTo(Theta(one)), "two workers");
-        (code, _, err) = Run(Args(part, 2, 1));
+        (code, _, err) = Run(Args(part, 3, 1));
         Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
+        var carried = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(part, "params.json"))).RootElement.GetProperty("pooled_batches").GetInt32();
+        Assert.That(carried, Is.GreaterThan(0), "θ stayed put, so the checkpoint carries batches to pool");
         (code, _, err) = Run("train", "--resume", part, "--iterations", "4");
         Assert.That(code, Is.EqualTo(DiffOpCli.Success), err);
         Assert.That(Theta(part), Is.EqualTo(Theta(one)), "resumed");
@@ -137,6 +140,10 @@ public class TrainCommandTests
         var rows = lines.Skip(1).Select(l => l.Split(',')).ToArray();
         Assert.That(rows.Select(r => double.Parse(r[radius], System.Globalization.CultureInfo.InvariantCulture)), Is.All.GreaterThan(0));
         Assert.That(rows.Any(r => r[skipped] == "0"), Is.True, "at least one step was accepted");
+        int pooled = Array.IndexOf(header, "gradient_rollouts");
+        Assert.That(rows.Select(r => int.Parse(r[pooled], System.Globalization.CultureInfo.InvariantCulture)).Max(), Is.GreaterThan(4), "some ĝ pooled earlier batches");
+        Assert.That(File.ReadAllLines(Path.Combine(part, "metrics.csv")).Skip(1).Select(l => l.Split(',')[pooled]), Is.EqualTo(rows.Select(r => r[pooled])),
+            "the resumed run pooled as the uninterrupted one did");
     }
 
     [Test]

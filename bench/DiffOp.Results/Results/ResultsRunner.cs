@@ -330,7 +330,7 @@ internal sealed record RunSettings(string Recipe, double Sigma, double LearningR
                c.Optimizer == expected.Optimizer && c.Estimator == expected.Estimator && c.SharedStart == expected.SharedInitialState &&
                c.RolloutsPerStart == expected.RolloutsPerStart &&
                c.Antithetic == expected.Antithetic && c.TangentExploration == expected.TangentExploration && c.Schedule == expected.Schedule &&
-               c.LogScale == expected.LogScalePositiveParameters && c.TestFraction == expected.CandidateTestFraction &&
+               c.LogScale == expected.LogScalePositiveParameters && c.TestFraction == expected.CandidateTestFraction && c.PoolBatches == expected.PooledBatches &&
                c.Rollouts == Rollouts && c.EvaluationEpisodes == EvaluationEpisodes && c.EvaluateEvery == EvaluateEvery &&
                c.GradientClip is null && c.InitialTheta == "init" && c.Settings.Length == 0;
     }

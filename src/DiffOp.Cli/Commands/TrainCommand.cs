@@ -22,7 +22,10 @@ internal static class TrainCommand
         var environment = new Argument<string?>("environment") { Description = "The environment: " + string.Join(", ", EnvironmentCatalog.Names) + " (omit with --resume).", Arity = ArgumentArity.ZeroOrOne };
         var mode = new Option<string>("--mode") { Description = "step: re-plan every step (Step H); traj: plan once per episode (H = T).", DefaultValueFactory = _ => "step" };
         mode.AcceptOnlyFromAmong("step", "traj");
-        var iterations = new Option<int>("--iterations") { Description = "K: training iterations.", DefaultValueFactory = _ => 100 };
+        var iterations = new Option<int?>("--iterations")
+        {
+            Description = "K: training iterations (default: the recipe's, 100; voltage's default recipe 80, the paper's 10,000 trajectories; with --resume: the run's own).",
+        };
         var rollouts = new Option<int>("--rollouts") { Description = "N: rollouts per iteration (recipe: 10)." };
         var sigma = new Option<double>("--sigma") { Description = "σ of the exploration, in the controls' units (default recipe: the task's exploration scale; paper: 1)." };
         var beta = new Option<string>("--beta") { Description = "β: window half-width w = βσ² ('inf' for an untruncated Gaussian). Default recipe: inf; paper: 0.01." };
@@ -42,7 +45,11 @@ internal static class TrainCommand
         var logScale = new Option<bool>("--log-scale") { Description = "sgd/adam/trust-region: update the entries with a lower bound ≥ 0 (cost weights, masses) in log scale, so a step is a relative change (voltage Traj: on; --log-scale false turns it off)." };
         var testFraction = new Option<double?>("--test-fraction")
         {
-            Description = "trust-region: the share of each batch (whole start blocks) run again at the candidate for the ratio test and the curvature pair, in (0, 1] (default 1; voltage Step's recipe: 0.5, so a tested iteration costs 1.5 N trajectories).",
+            Description = "trust-region: the share of each batch (whole start blocks) run again at the candidate for the ratio test and the curvature pair, in (0, 1] (default 1; voltage's recipe: 0.25, so a tested iteration costs 1.25 N trajectories).",
+        };
+        var poolBatches = new Option<int?>("--pool-batches")
+        {
+            Description = "trust-region: while θ stays put (a rejected step, or a batch that could not tell the gradient from noise), form ĝ from up to this many batches at that θ (default 1; voltage's recipe: 8).",
         };
         var clip = new Option<double?>("--clip") { Description = "Clip ‖ĝ‖ to this norm (off by default)." };
         var sharedStart = new Option<bool>("--shared-start") { Description = "The rollouts of one iteration share their initial state and differ only in noise (pairs well with --estimator baseline; on in the default recipe, --shared-start false turns it off)." };
@@ -80,7 +87,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a policy's parameters θ with DiffOP (policy gradient through the OCP's implicit derivative).")
         {
-            environment, algorithm, demos, discount, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, testFraction, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery, seed, workers, threads, cluster, tls, set, theta, output, resume, quiet, jsonLines, solver,
+            environment, algorithm, demos, discount, recipe, mode, iterations, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, testFraction, poolBatches, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery, seed, workers, threads, cluster, tls, set, theta, output, resume, quiet, jsonLines, solver,
         };
         command.SetAction(parse => CommandErrors.Guard(parse, () =>
         {
@@ -100,7 +107,7 @@ internal static class TrainCommand
                     Symbol[] fixedByTheRun =
                     [
                         environment, algorithm, demos, discount, recipe, mode, rollouts, sigma, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule,
-                        exploration, logScale, testFraction, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery, seed, set, theta, output, solver,
+                        exploration, logScale, testFraction, poolBatches, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery, seed, set, theta, output, solver,
                     ];
                     var conflict = fixedByTheRun.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
                     if (conflict is not null)
@@ -108,7 +115,8 @@ internal static class TrainCommand
                             $"--resume continues the run as its config.json describes, so {conflict.Name} cannot be given with it: " +
                             $"drop {conflict.Name} (only --iterations, --workers, --threads, --cluster and --tls-certificate may change), or start a new run with --out.");
                     dir = resumeDir.FullName;
-                    config = RunConfig.Load(Path.Combine(dir, "config.json")) with { Iterations = parse.GetValue(iterations) };
+                    var saved = RunConfig.Load(Path.Combine(dir, "config.json"));
+                    config = saved with { Iterations = parse.GetValue(iterations) ?? saved.Iterations };
                     if (config.Algorithm != "diffop")
                         throw new ArgumentException($"{dir} is a {config.Algorithm} run, which has nothing to resume (only DiffOP runs keep an optimizer state to continue): start a new run with --out.");
                 }
@@ -129,7 +137,7 @@ internal static class TrainCommand
                     config = new RunConfig
                     {
                         Environment = model.Name, Settings = parse.GetValue(set) ?? [], Mode = policyMode, Recipe = parse.GetValue(recipe)!,
-                        Horizon = TrainingSetup.HorizonFor(model, policyMode), Iterations = parse.GetValue(iterations),
+                        Horizon = TrainingSetup.HorizonFor(model, policyMode), Iterations = parse.GetValue(iterations) ?? baseOptions.Iterations,
                         Rollouts = Pick(rollouts, baseOptions.Rollouts), Sigma = Pick(sigma, baseOptions.Sigma),
                         Beta = parse.GetResult(beta) is { Implicit: false } ? ParseBeta(parse.GetValue(beta)!) : baseOptions.Beta,
                         LearningRate = Pick(lr, baseOptions.LearningRate),
@@ -147,6 +155,7 @@ internal static class TrainCommand
                             : baseOptions.LogScalePositiveParameters && (chosenOptimizer is not { } rule || ParameterOptimizer.SupportsLogScale(rule)),
                         // The recipe's fraction goes with its trust-region rule; another rule has no candidate to test.
                         TestFraction = parse.GetValue(testFraction) ?? ((chosenOptimizer ?? baseOptions.Optimizer) == OptimizerKind.TrustRegion ? baseOptions.CandidateTestFraction : 1.0),
+                        PoolBatches = parse.GetValue(poolBatches) ?? ((chosenOptimizer ?? baseOptions.Optimizer) == OptimizerKind.TrustRegion ? baseOptions.PooledBatches : 1),
                         GradientClip = parse.GetValue(clip), SharedStart = Pick(sharedStart, baseOptions.SharedInitialState && !Given(rolloutsPerStart)),
                         // An explicit --shared-start (without --rollouts-per-start) replaces the recipe's start blocks.
                         RolloutsPerStart = Given(rolloutsPerStart) ? parse.GetValue(rolloutsPerStart) ?? 0 : Given(sharedStart) ? 0 : baseOptions.RolloutsPerStart,
@@ -169,7 +178,7 @@ internal static class TrainCommand
                         throw new ArgumentException("--discount is γ of --algorithm rlmpc-td or rlmpc-dpg: drop it, or add --algorithm rlmpc-td.");
                     if (config.Algorithm.StartsWith("rlmpc-", StringComparison.Ordinal))
                     {
-                        Symbol[] notTd = [recipe, beta, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, testFraction, clip, sharedStart, rolloutsPerStart, mode];
+                        Symbol[] notTd = [recipe, beta, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, testFraction, poolBatches, clip, sharedStart, rolloutsPerStart, mode];
                         var unused = notTd.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
                         if (unused is not null)
                             throw new ArgumentException($"--algorithm {config.Algorithm} has no {unused.Name}: drop it (it uses the Step policy, --iterations × --rollouts episodes, " +
@@ -192,7 +201,7 @@ internal static class TrainCommand
                     }
                     if (config.Algorithm == "imitation")
                     {
-                        Symbol[] notImitation = [recipe, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, testFraction, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery, sigma, rollouts, iterations];
+                        Symbol[] notImitation = [recipe, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, testFraction, poolBatches, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery, sigma, rollouts, iterations];
                         var unused = notImitation.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
                         if (unused is not null)
                             throw new ArgumentException($"--algorithm imitation fits θ to demonstrations and has no {unused.Name}: drop it " +
@@ -204,7 +213,7 @@ internal static class TrainCommand
                     }
                     if (config.Algorithm == "sysid")
                     {
-                        Symbol[] policyGradientOnly = [recipe, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, testFraction, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery];
+                        Symbol[] policyGradientOnly = [recipe, beta, lr, optimizer, estimator, antithetic, normalize, damping, trustRadius, schedule, exploration, logScale, testFraction, poolBatches, clip, sharedStart, rolloutsPerStart, evalEpisodes, evalEvery];
                         var unused = policyGradientOnly.FirstOrDefault(symbol => parse.GetResult(symbol) is { } result && !IsImplicit(result));
                         if (unused is not null)
                             throw new ArgumentException($"--algorithm sysid fits a model to recorded transitions and has no {unused.Name}: drop it " +

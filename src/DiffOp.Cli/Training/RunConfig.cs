@@ -39,6 +39,8 @@ internal sealed record RunConfig
     [JsonPropertyName("log_scale")] public bool LogScale { get; init; }
     /// <summary>The trust-region rule's share of the batch run again at a candidate (absent in older runs: 1, the whole batch).</summary>
     [JsonPropertyName("test_fraction")] public double TestFraction { get; init; } = 1.0;
+    /// <summary>The trust-region rule's pool of batches at an unchanged θ (absent in older runs: 1, no pooling).</summary>
+    [JsonPropertyName("pool_batches")] public int PoolBatches { get; init; } = 1;
     /// <summary>diffop (policy gradient, the default) or a baseline: sysid, imitation, rlmpc-td, rlmpc-dpg (docs/baselines.md).</summary>
     [JsonPropertyName("algorithm")] public string Algorithm { get; init; } = "diffop";
     /// <summary>The policy's solver (<c>--solver</c>); absent in runs made before it existed, which used Auto.</summary>
@@ -61,7 +63,7 @@ internal sealed record RunConfig
         Optimizer = Optimizer, Estimator = Estimator, GradientClipNorm = GradientClip, SharedInitialState = SharedStart, RolloutsPerStart = RolloutsPerStart, Seed = Seed,
         EvaluationEpisodes = EvaluationEpisodes, EvaluateEvery = EvaluateEvery, Antithetic = Antithetic,
         NormalizeTruncatedScore = NormalizeTruncation, Damping = Damping, TrustRadius = TrustRadius, Schedule = Schedule, TangentExploration = TangentExploration,
-        LogScalePositiveParameters = LogScale, CandidateTestFraction = TestFraction,
+        LogScalePositiveParameters = LogScale, CandidateTestFraction = TestFraction, PooledBatches = PoolBatches,
     };
 
     public void Save(string path) => File.WriteAllText(path, ToJson());

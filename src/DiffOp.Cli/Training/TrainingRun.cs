@@ -16,7 +16,7 @@ internal static class TrainingRun
         var options = config.ToTrainingOptions() with { ParameterLowerBounds = setup.Model.ParameterLowerBounds() };
         double[] theta = setup.Theta0;
         var optimizer = options.CreateOptimizer(theta.Length);
-        int completed = 0;
+        int completed = 0, carried = 0;
         if (resume)
         {
             if (File.Exists(paramsPath))
@@ -27,6 +27,9 @@ internal static class TrainingRun
                 theta = checkpoint.FlatTheta(setup.Ocp.Parameters);
                 checkpoint.RestoreOptimizer(optimizer);
                 completed = checkpoint.Iteration;
+                carried = checkpoint.PooledBatches;
+                if (carried > options.PooledBatches - 1)
+                    throw new InvalidDataException($"{paramsPath} carries {carried} pooled batches, more than config.json's pool_batches = {options.PooledBatches} allows: the folder mixes two runs; start a new run with --out.");
             }
             else
             {
@@ -82,7 +85,7 @@ internal static class TrainingRun
                                "--threads will not be faster than one thread here; use --workers for parallel rollouts.");
         }
         using var executor = cluster is null ? setup.CreateExecutor(workers, threads) : ConnectOrCleanUp(config, cluster, tlsCertificate, error ?? output, verbose, dir, fresh: !resume);
-        var trainer = new Trainer(options, executor, theta, optimizer, completed);
+        var trainer = new Trainer(options, executor, theta, optimizer, completed, carried);
         var progress = new ProgressReporter(output, config.Iterations, interactive: !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out), style);
         bool anyUpdate = false;
         try

@@ -42,4 +42,10 @@ public sealed record IterationMetrics(
 
     /// <summary>Trust-region rule: the radius Δ after this iteration (RMS change of the planned actions); NaN for the other rules.</summary>
     public double TrustRadius { get; init; } = double.NaN;
+
+    /// <summary>
+    /// Kept rollouts ĝ was formed from: this iteration's, plus those pooled from the iterations before it at the same θ
+    /// (<see cref="TrainingOptions.PooledBatches"/>).
+    /// </summary>
+    public int GradientRollouts { get; init; }
 }

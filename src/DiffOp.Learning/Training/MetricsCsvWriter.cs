@@ -7,7 +7,7 @@ public static class MetricsCsvWriter
 {
     /// <summary>The header line.</summary>
     public const string Header =
-        "iteration,mean_cost,min_cost,max_cost,gradient_norm,dropped_rollouts,simulator_failures,update_skipped,forward_s,backward_s,wall_s,clamped_parameters,eval_cost,eval_dropped,trust_ratio,trust_radius,fallback_steps";
+        "iteration,mean_cost,min_cost,max_cost,gradient_norm,dropped_rollouts,simulator_failures,update_skipped,forward_s,backward_s,wall_s,clamped_parameters,eval_cost,eval_dropped,trust_ratio,trust_radius,fallback_steps,gradient_rollouts";
 
     /// <summary>Appends one row, writing the header first when the file is new.</summary>
     public static void Append(string path, IterationMetrics m)
@@ -20,7 +20,7 @@ public static class MetricsCsvWriter
             m.DroppedRollouts.ToString(CultureInfo.InvariantCulture), m.SimulatorFailures.ToString(CultureInfo.InvariantCulture),
             m.UpdateSkipped ? "1" : "0", F(m.ForwardSeconds), F(m.BackwardSeconds), F(m.WallSeconds),
             m.ClampedParameters.ToString(CultureInfo.InvariantCulture), F(m.EvaluationCost), m.EvaluationDropped.ToString(CultureInfo.InvariantCulture),
-            F(m.TrustRatio), F(m.TrustRadius), m.FallbackSteps.ToString(CultureInfo.InvariantCulture)));
+            F(m.TrustRatio), F(m.TrustRadius), m.FallbackSteps.ToString(CultureInfo.InvariantCulture), m.GradientRollouts.ToString(CultureInfo.InvariantCulture)));
     }
 
     /// <summary>Reads (iteration, mean cost) pairs back, e.g. for plotting a resumed run's whole curve.</summary>

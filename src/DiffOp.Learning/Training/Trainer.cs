@@ -14,9 +14,21 @@ public sealed class Trainer
 {
     private readonly IRolloutExecutor _executor;
     private readonly double[] _theta;
+    // Batches of the last iterations that left θ where it is, oldest first (TrainingOptions.PooledBatches).
+    private readonly List<RolloutResult[]> _pool = [];
+    private int _batchesToRebuild;
 
     /// <summary>Starts (or, with <paramref name="completedIterations"/> &gt; 0, resumes) training from θ.</summary>
-    public Trainer(TrainingOptions options, IRolloutExecutor executor, double[] theta, ParameterOptimizer? optimizer = null, int completedIterations = 0)
+    /// <param name="options">The run's settings.</param>
+    /// <param name="executor">Runs the rollouts.</param>
+    /// <param name="theta">θ to start (or resume) from.</param>
+    /// <param name="optimizer">The optimizer with its state (resume), or null for a fresh one from the options.</param>
+    /// <param name="completedIterations">Iterations done before (resume).</param>
+    /// <param name="carriedBatches">
+    /// Resume: <see cref="CarriedBatches"/> of the checkpoint. The first iteration runs those iterations' batches again at θ
+    /// (the same seeds give the same results) to pool them as the uninterrupted run would have.
+    /// </param>
+    public Trainer(TrainingOptions options, IRolloutExecutor executor, double[] theta, ParameterOptimizer? optimizer = null, int completedIterations = 0, int carriedBatches = 0)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
         options.Validate();
@@ -50,6 +62,11 @@ public sealed class Trainer
         if (!sameMask)
             throw new ArgumentException("The optimizer passed in updates other entries in log scale than the options say: create it with options.CreateOptimizer.", nameof(optimizer));
         CompletedIterations = completedIterations;
+        if (carriedBatches < 0 || carriedBatches > Math.Min(options.PooledBatches - 1, completedIterations))
+            throw new ArgumentException(
+                $"{carriedBatches} carried batches cannot be pooled: at most PooledBatches − 1 = {options.PooledBatches - 1} and at most the {completedIterations} completed iterations.",
+                nameof(carriedBatches));
+        _batchesToRebuild = carriedBatches;
     }
 
     /// <summary>The settings.</summary>
@@ -66,6 +83,12 @@ public sealed class Trainer
     /// grows, so a caller should stop (the CLI does at 5) and tell the user to change the settings.
     /// </summary>
     public int ConsecutiveAllDroppedIterations { get; private set; }
+
+    /// <summary>
+    /// Batches of the last iterations, drawn at the current θ, that the next iteration pools with its own
+    /// (<see cref="TrainingOptions.PooledBatches"/>); 0 after an iteration that moved θ. Saved in a checkpoint for resume.
+    /// </summary>
+    public int CarriedBatches => _batchesToRebuild > 0 ? _batchesToRebuild : _pool.Count;
 
     /// <summary>The current θ (a copy).</summary>
     public double[] Theta => (double[])_theta.Clone();
@@ -119,14 +142,18 @@ public sealed class Trainer
         var results = all.Take(Options.Rollouts).ToArray();
         var evaluation = all.Skip(Options.Rollouts).Where(r => !r.Dropped).ToArray();
         var kept = results.Where(r => !r.Dropped).ToArray();
-        var gradient = TrainingBatch.Estimate(Options, results, _theta.Length);
+        RebuildPool();
+        _pool.Add(results);
+        var pooled = _pool.Count == 1 ? results : _pool.SelectMany(b => b).ToArray();
+        var pooledKept = _pool.Count == 1 ? kept : pooled.Where(r => !r.Dropped).ToArray();
+        var gradient = TrainingBatch.Estimate(Options, pooled, _theta.Length);
         double norm = ParameterOptimizer.Norm(gradient);
         TrustRegionOutcome? trust = null;
         bool skipped;
         int clamped = 0;
         if (Optimizer.Kind == OptimizerKind.TrustRegion)
         {
-            (trust, clamped) = kept.Length == 0 ? (null, 0) : TrustRegionStep(requests.Take(Options.Rollouts).ToArray(), results, gradient, MeanMetric(kept));
+            (trust, clamped) = kept.Length == 0 ? (null, 0) : TrustRegionStep(requests.Take(Options.Rollouts).ToArray(), results, pooled, gradient, MeanMetric(pooledKept));
             skipped = trust is not { Accepted: true };
         }
         else
@@ -134,6 +161,9 @@ public sealed class Trainer
             skipped = kept.Length == 0 || !Optimizer.TryStep(_theta, gradient, Optimizer.NeedsMetric ? MeanMetric(kept) : []);
             clamped = skipped ? 0 : ProjectOntoBounds();
         }
+        // θ moved: the batches were drawn elsewhere. Otherwise keep the newest PooledBatches − 1 for the next iteration.
+        if (!skipped) _pool.Clear();
+        while (_pool.Count > Options.PooledBatches - 1) _pool.RemoveAt(0);
         ConsecutiveAllDroppedIterations = kept.Length == 0 ? ConsecutiveAllDroppedIterations + 1 : 0;
         CompletedIterations++;
         return new IterationMetrics(
@@ -151,6 +181,7 @@ public sealed class Trainer
             Solves = all.Sum(r => r.Solves),
             TrustRatio = trust?.Ratio ?? double.NaN,
             TrustRadius = trust?.Radius ?? double.NaN,
+            GradientRollouts = pooledKept.Length,
         };
     }
 
@@ -159,10 +190,15 @@ public sealed class Trainer
     /// mirroring; the first <see cref="TrainingOptions.CandidateTestRollouts"/> of them) at the candidate, and give the optimizer the mean paired cost decrease (common random numbers) and the
     /// candidate's ĝ from the same samples. θ moves only when the optimizer accepts. Null outcome: no proposal was possible.
     /// </summary>
-    private (TrustRegionOutcome? Outcome, int Clamped) TrustRegionStep(RolloutRequest[] requests, RolloutResult[] current, double[] gradient, double[] metric)
+    /// <param name="requests">This iteration's exploring requests.</param>
+    /// <param name="current">Their results.</param>
+    /// <param name="pooled">The results ĝ came from: <paramref name="current"/> after the batches pooled from earlier iterations at θ.</param>
+    /// <param name="gradient">ĝ from <paramref name="pooled"/>.</param>
+    /// <param name="metric">G from <paramref name="pooled"/>.</param>
+    private (TrustRegionOutcome? Outcome, int Clamped) TrustRegionStep(RolloutRequest[] requests, RolloutResult[] current, RolloutResult[] pooled, double[] gradient, double[] metric)
     {
         var proposal = Optimizer.ProposeTrustRegionStep(_theta, gradient, metric, Options.ParameterLowerBounds,
-            TrainingBatch.LeaveOneGroupOut(Options, current, _theta.Length));
+            TrainingBatch.LeaveOneGroupOut(Options, pooled, _theta.Length));
         if (proposal is null) return (null, 0);
         if (!(proposal.PredictedDecrease > 0)) return (Optimizer.ConcludeTrustRegionStep(proposal, double.NaN, []), 0);
         // The first CandidateTestRollouts requests (whole start blocks / pairs) again at the candidate: the same seeds, noise and
@@ -185,11 +221,23 @@ public sealed class Trainer
         bool complete = sameSamples.All(r => !r.Dropped) && candidate.All(r => !r.Dropped);
         var candidateGradient = complete ? TrainingBatch.Estimate(Options, candidate, _theta.Length) : [];
         // The curvature pair compares estimates from the same samples: with a partial test, ĝ at θ from those samples only.
-        var gradientOnSameSamples = complete && tested < current.Length ? TrainingBatch.Estimate(Options, sameSamples, _theta.Length) : [];
+        var gradientOnSameSamples = complete && (tested < current.Length || pooled.Length > current.Length) ? TrainingBatch.Estimate(Options, sameSamples, _theta.Length) : [];
         var outcome = Optimizer.ConcludeTrustRegionStep(proposal, measured, candidateGradient, gradientOnSameSamples);
         if (!outcome.Accepted) return (outcome, 0);
         proposal.Candidate.CopyTo(_theta, 0);
         return (outcome, proposal.ClampedParameters);
+    }
+
+    /// <summary>
+    /// After a resume: runs the exploring batches of the <see cref="CarriedBatches"/> iterations before this one again at θ
+    /// (their seeds give the results the uninterrupted run pooled) and pools them.
+    /// </summary>
+    private void RebuildPool()
+    {
+        if (_batchesToRebuild == 0) return;
+        for (int iteration = CompletedIterations - _batchesToRebuild; iteration < CompletedIterations; iteration++)
+            _pool.Add(_executor.Run(_theta, TrainingBatch.ExploringRequests(Options, iteration, Optimizer.NeedsMetric).ToArray()).ToArray());
+        _batchesToRebuild = 0;
     }
 
     /// <summary>The cosine schedule's final fraction of η.</summary>

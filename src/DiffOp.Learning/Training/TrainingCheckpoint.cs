@@ -33,6 +33,11 @@ public sealed record TrainingCheckpoint
     [JsonPropertyName("optimizer_hessian")] public double[]? OptimizerHessian { get; init; }
     /// <summary>Optimizer state: the trust-region rule's radius Δ (absent for the other rules).</summary>
     [JsonPropertyName("optimizer_radius")] public double? OptimizerRadius { get; init; }
+    /// <summary>
+    /// Batches of the iterations just before <see cref="Iteration"/>, drawn at this θ, that the next iteration pools
+    /// (<see cref="Trainer.CarriedBatches"/>; absent in older checkpoints: 0).
+    /// </summary>
+    [JsonPropertyName("pooled_batches")] public int PooledBatches { get; init; }
     /// <summary>Optimizer updates applied.</summary>
     [JsonPropertyName("optimizer_steps")] public required int OptimizerSteps { get; init; }
 
@@ -50,6 +55,7 @@ public sealed record TrainingCheckpoint
             OptimizerFirstMoment = trainer.Optimizer.FirstMoment,
             OptimizerSecondMoment = trainer.Optimizer.SecondMoment,
             OptimizerSteps = trainer.Optimizer.StepCount,
+            PooledBatches = trainer.CarriedBatches,
             OptimizerSensitivityReference = trainer.Optimizer.SensitivityReference,
             OptimizerHessian = trainer.Optimizer.Kind == OptimizerKind.TrustRegion ? trainer.Optimizer.Hessian : null,
             OptimizerRadius = trainer.Optimizer.Kind == OptimizerKind.TrustRegion ? trainer.Optimizer.Radius : null,
@@ -119,6 +125,8 @@ public sealed record TrainingCheckpoint
         if (checkpoint is null) throw new InvalidDataException($"{path} is empty (null): restore it, or start a new run.");
         if (checkpoint.Format != FormatTag) throw new InvalidDataException($"{path} has format '{checkpoint.Format}', but this version reads '{FormatTag}'.");
         if (checkpoint.Iteration < 0) throw new InvalidDataException($"{path} says {checkpoint.Iteration} iterations were completed; the count cannot be negative.");
+        if (checkpoint.PooledBatches < 0 || checkpoint.PooledBatches > checkpoint.Iteration)
+            throw new InvalidDataException($"{path} says {checkpoint.PooledBatches} pooled batches after {checkpoint.Iteration} iterations; the count must be in [0, iterations].");
         if (checkpoint.OptimizerSteps < 0) throw new InvalidDataException($"{path} says {checkpoint.OptimizerSteps} optimizer steps; the count cannot be negative.");
         if (checkpoint.Theta is null || checkpoint.OptimizerFirstMoment is null || checkpoint.OptimizerSecondMoment is null)
             throw new InvalidDataException($"{path} lacks θ or the optimizer state.");

@@ -123,6 +123,16 @@ public sealed record TrainingOptions
     public double CandidateTestFraction { get; init; } = 1.0;
 
     /// <summary>
+    /// <see cref="OptimizerKind.TrustRegion"/>: while θ stays where it is (the candidate was rejected, or the batch could not
+    /// tell the gradient from its noise), the next iteration forms ĝ, its noise estimate and the metric G from its own batch
+    /// together with those of up to <c>PooledBatches − 1</c> of the iterations just before it that ran at the same θ (the
+    /// oldest is dropped first). All of them were drawn at that θ, so the pooled ĝ is unbiased like one batch's and its noise
+    /// falls with the pool's size: the batch grows where the gradient is hard to see and stays N where it is not. A run that
+    /// is resumed re-runs the pooled batches (same seeds, same results). Default 1: each iteration on its own batch. ≥ 1.
+    /// </summary>
+    public int PooledBatches { get; init; } = 1;
+
+    /// <summary>
     /// Rollouts the trust-region rule runs at a candidate: the first ⌊f·N / g⌋·g requests (at least g), where f is
     /// <see cref="CandidateTestFraction"/> and g the size of the groups that must stay whole — a start block
     /// (<see cref="RolloutsPerStart"/>), an antithetic pair, or one rollout.
@@ -269,6 +279,12 @@ public sealed record TrainingOptions
             throw new ArgumentException(
                 $"CandidateTestFraction (--test-fraction) is the share of a batch the trust-region rule runs again at its candidate; the {Optimizer} rule tests no candidate: drop it, or use --optimizer trust-region.",
                 nameof(CandidateTestFraction));
+        if (PooledBatches < 1)
+            throw new ArgumentException($"PooledBatches must be ≥ 1 (1: each iteration on its own batch), got {PooledBatches}.", nameof(PooledBatches));
+        if (PooledBatches > 1 && Optimizer != OptimizerKind.TrustRegion)
+            throw new ArgumentException(
+                $"PooledBatches (--pool-batches) pools the batches of iterations that left θ where it was, which happens under the trust-region rule; the {Optimizer} rule moves θ every iteration: drop it, or use --optimizer trust-region.",
+                nameof(PooledBatches));
         if (ParameterLowerBounds is { } bounds)
         {
             for (int i = 0; i < bounds.Count; i++)
