@@ -113,14 +113,31 @@ public static class GradientEstimator
     {
         double sum = 0;
         int count = 0;
-        foreach (int k in kept)
+        // kept is ascending: with a start block only its slice is visited (the same rollouts in the same order as a full
+        // pass, so the same sum), which keeps a pooled batch of many blocks linear instead of quadratic in its size.
+        int from = 0, to = kept.Length;
+        if (startBlock > 0)
         {
+            int first = i - (i % startBlock);
+            from = LowerBound(kept, first);
+            to = LowerBound(kept, first + startBlock);
+        }
+        for (int j = from; j < to; j++)
+        {
+            int k = kept[j];
             if (k / groupSize == i / groupSize) continue;
             if (startBlock > 0 && k / startBlock != i / startBlock) continue;
             sum += value(k);
             count++;
         }
         return count > 0 ? sum / count : 0.0;
+    }
+
+    /// <summary>The first position in the ascending <paramref name="sorted"/> whose value is at least <paramref name="value"/>.</summary>
+    private static int LowerBound(int[] sorted, int value)
+    {
+        int index = Array.BinarySearch(sorted, value);
+        return index >= 0 ? index : ~index;
     }
 
     private static void Add(double[] g, double weight, ReadOnlySpan<double> score)
