@@ -9,7 +9,7 @@
   test   setup, native smoke test when cmake and Ipopt headers are available (set IPOPT_DIR), then dotnet test
   demo   setup, build, solve HS071, train the voltage policy (default recipe, the paper's 10,000 trajectories in 80 iterations), evaluate it and draw its pictures
   bench  regenerate docs/RESULTS.md with 'diffop-results run' (bench/DiffOp.Results; --quick: a short smoke run; --environments voltage: a partial run of about 10 minutes)
-  timings  median forward-solve and backward-pass times per environment ('diffop-results bench'; --json, --quick, --env e)
+  timings  median forward-solve and backward-pass times per environment ('diffop-results bench'; --json, --quick, --env e, --solver s)
   bench-suite  BenchmarkDotNet (extra arguments pass through)
   soak   20,000 voltage solves (memory flat?), then 20 rounds of worker and trainer fault injection (Linux only: /proc)
   pack   dotnet pack into artifacts/packages (copy Ipopt's DLLs into native-libs/runtimes/win-x64/native first)

@@ -7,7 +7,7 @@
 #   bench  regenerate docs/RESULTS.md: benchmarks, 5-seed training runs, the voltage table, pictures (about 3 hours on
 #          2 cores; --environments voltage: about 10 minutes, a partial report; --quick: a smoke run of a few minutes,
 #          stated as such in the report); the harness is bench/DiffOp.Results
-#   timings  median forward-solve and backward-pass times per environment and a voltage horizon sweep (--json, --quick, --env e)
+#   timings  median forward-solve and backward-pass times per environment and a voltage horizon sweep (--json, --quick, --env e, --solver s)
 #   bench-suite  the BenchmarkDotNet suite (extra arguments go to BenchmarkDotNet, e.g. --filter '*Symbolic*')
 #   soak   20,000 voltage solves (memory flat?), then 20 rounds of worker and trainer fault injection (about 15 min)
 #   pack   gather Ipopt's runtime into native-libs/ and produce .nupkg files in artifacts/packages (checks the diffop tool installs)

@@ -28,4 +28,41 @@ public class BenchCommandTests
             Assert.That(r.GetProperty("alloc_bytes").GetInt64(), Is.GreaterThanOrEqualTo(0));
         }
     }
+
+    [Test]
+    public void Bench_Voltage_MeasuresIpoptBesideTheStructuredSolver_AndSolverChoosesTheForwardSolver()
+    {
+        if (!IpoptLibrary.IsAvailable()) Assert.Ignore("Ipopt is not installed here.");
+        JsonElement[] Rows(params string[] extra)
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            int code = ResultsTool.Run(["bench", "--quick", "--json", "--env", "voltage", "--no-sweep", .. extra], output, error);
+            Assert.That(code, Is.EqualTo(DiffOpCli.Success), error.ToString());
+            return JsonDocument.Parse(output.ToString()).RootElement.Clone().EnumerateArray().ToArray();
+        }
+        string? Method(JsonElement[] rows, string phase, int horizon) =>
+            rows.Single(r => r.GetProperty("phase").GetString() == phase && r.GetProperty("horizon").GetInt32() == horizon).GetProperty("method").GetString();
+        var auto = Rows();
+        foreach (int h in new[] { 6, 30 })
+        {
+            Assert.That(Method(auto, "forward", h), Is.EqualTo("StructuredQp"), $"H = {h}: auto solves the QP with the structured solver");
+            Assert.That(Method(auto, "forward_ipopt", h), Is.EqualTo("Ipopt"), "… and Ipopt beside it");
+        }
+        var ipopt = Rows("--solver", "ipopt");
+        Assert.That(Method(ipopt, "forward", 6), Is.EqualTo("Ipopt"));
+        Assert.That(ipopt.Any(r => r.GetProperty("phase").GetString() == "forward_ipopt"), Is.False, "nothing to compare against");
+        Assert.That(Method(Rows("--solver", "structured"), "forward", 30), Is.EqualTo("StructuredQp"));
+    }
+
+    [Test]
+    public void Bench_StructuredOnANonQpTask_IsAUsageErrorBeforeMeasuring()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = ResultsTool.Run(["bench", "--quick", "--json", "--env", "voltage", "--env", "cartpole", "--no-sweep", "--solver", "structured"], output, error);
+        Assert.That(code, Is.EqualTo(DiffOpCli.UsageError));
+        Assert.That(error.ToString(), Does.Contain("cartpole").And.Contain("--solver auto"));
+        Assert.That(output.ToString(), Is.Empty, "nothing was measured");
+    }
 }

@@ -17,4 +17,9 @@ internal sealed record BenchmarkRow(
     [JsonPropertyName("ipopt_iterations")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? IpoptIterations { get; init; }
+
+    /// <summary>The solver that solved (forward rows only): StructuredQp or Ipopt (<c>OcpSolveMethod</c>).</summary>
+    [JsonPropertyName("method")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Method { get; init; }
 }

@@ -9,9 +9,11 @@ namespace DiffOp.Results.Benchmarking;
 /// <summary>
 /// The cases of <c>diffop-results bench</c> (<c>./build.sh timings</c>): forward solve and backward (dense, structured Jacobian, structured VJP) for every
 /// environment at the paper's Step horizon and at H = T (Traj), plus a horizon sweep on the voltage OCP. Each case
-/// solves the policy OCP with θ = true from the environment's first initial state, cold-started.
+/// solves the policy OCP with θ = true from the environment's first initial state, cold-started, with
+/// <paramref name="solver"/>; with <see cref="OcpSolverChoice.Auto"/> a convex-QP OCP's Step and Traj cases are also solved
+/// by Ipopt (phase <c>forward_ipopt</c>), so that the structured solver's speed-up is measured in the same run.
 /// </summary>
-internal sealed class BenchmarkSuite(bool quick)
+internal sealed class BenchmarkSuite(bool quick, OcpSolverChoice solver = OcpSolverChoice.Auto)
 {
     /// <summary>Dense KKT solves are cubic: skip them above this many unknowns.</summary>
     private const int DenseLimit = 1500;
@@ -24,8 +26,8 @@ internal sealed class BenchmarkSuite(bool quick)
         foreach (string env in environments)
         {
             var model = EnvironmentCatalog.CreatePolicyModel(env, []);
-            foreach (var row in Case($"{env}-step", model, model.StepHorizon)) yield return row;
-            foreach (var row in Case($"{env}-traj", model, model.EpisodeLength)) yield return row;
+            foreach (var row in Case($"{env}-step", model, model.StepHorizon, compareIpopt: true)) yield return row;
+            foreach (var row in Case($"{env}-traj", model, model.EpisodeLength, compareIpopt: true)) yield return row;
         }
         if (sweep.Count > 0)
         {
@@ -35,15 +37,29 @@ internal sealed class BenchmarkSuite(bool quick)
         }
     }
 
-    private IEnumerable<BenchmarkRow> Case(string name, IPolicyModel model, int horizon)
+    private IEnumerable<BenchmarkRow> Case(string name, IPolicyModel model, int horizon, bool compareIpopt = false)
     {
         var theta = model.TrueTheta();
         var ocp = ProblemLimits.Build(model, horizon, theta);
         var x0 = model.InitialStates[0].ToArray();
         var context = ocp.DefaultContext();
-        using var solver = new OcpSolver(ocp);
-        var solution = solver.Solve(theta, x0, context).EnsureSuccess();
-        yield return Row(name, model.Name, horizon, "forward", () => solver.Solve(theta, x0, context)) with { IpoptIterations = solution.Iterations };
+        var options = new OcpSolverOptions { Solver = solver };
+        options.ValidateFor(ocp);   // structured on a non-QP: the clear error of the solver's constructor, before anything is measured
+        using var policySolver = new OcpSolver(ocp, options);
+        var solution = policySolver.Solve(theta, x0, context).EnsureSuccess();
+        yield return Row(name, model.Name, horizon, "forward", () => policySolver.Solve(theta, x0, context)) with
+        {
+            IpoptIterations = solution.Method == OcpSolveMethod.Ipopt ? solution.Iterations : null, Method = solution.Method.ToString(),
+        };
+        if (compareIpopt && solver == OcpSolverChoice.Auto && solution.Method != OcpSolveMethod.Ipopt)
+        {
+            using var ipopt = new OcpSolver(ocp, new OcpSolverOptions { Solver = OcpSolverChoice.Ipopt });
+            var reference = ipopt.Solve(theta, x0, context).EnsureSuccess();
+            yield return Row(name, model.Name, horizon, "forward_ipopt", () => ipopt.Solve(theta, x0, context)) with
+            {
+                IpoptIterations = reference.Iterations, Method = reference.Method.ToString(),
+            };
+        }
 
         var v = new double[ocp.Layout.VariableCount];
         for (int j = 0; j < ocp.ControlCount; j++) v[ocp.Layout.ControlOffset(0) + j] = 1.0;   // ∂(Σ u₀)/∂θ: the policy's need

@@ -8,8 +8,9 @@ using DiffOp.Environments.Common;
 namespace DiffOp.Results.Commands;
 
 /// <summary>
-/// <c>diffop-results bench [--json] [--quick] [--env e …] [--no-sweep]</c>: wall-clock medians of the forward solve and the
-/// backward passes per environment (Step H and Traj H = T) and over a voltage horizon sweep. For statistically
+/// <c>diffop-results bench [--json] [--quick] [--env e …] [--no-sweep] [--solver auto|structured|ipopt]</c>: wall-clock medians of
+/// the forward solve and the backward passes per environment (Step H and Traj H = T) and over a voltage horizon sweep; with the
+/// default solver choice a convex-QP OCP's cases are also solved by Ipopt (phase forward_ipopt) for the speed-up. For statistically
 /// careful figures use <c>./build.sh bench</c> (BenchmarkDotNet); this command is the quick, scriptable view.
 /// </summary>
 internal static class BenchCommand
@@ -22,16 +23,30 @@ internal static class BenchCommand
         var quick = new Option<bool>("--quick") { Description = "Fewer repetitions (a smoke run; figures are noisier)." };
         var envs = new Option<string[]>("--env") { Description = "Environments to measure (repeatable; default: all)." };
         var noSweep = new Option<bool>("--no-sweep") { Description = "Skip the voltage horizon sweep H = 6 … 240." };
+        var solver = SolverOption.Create("auto, and Ipopt beside it (phase forward_ipopt) where the structured solver solved");
         var command = new Command("bench", "Time forward solves and implicit-gradient backward passes (median, p90, managed bytes per call).")
         {
-            json, quick, envs, noSweep,
+            json, quick, envs, noSweep, solver,
         };
         command.SetAction(parse => ResultsTool.Guard(parse, () =>
         {
             var output = parse.InvocationConfiguration.Output;
             var names = parse.GetValue(envs) is { Length: > 0 } chosen ? chosen : [.. EnvironmentCatalog.Names];
             foreach (var n in names) EnvironmentCatalog.Find(n);   // validates before measuring anything
-            var suite = new BenchmarkSuite(parse.GetValue(quick));
+            var choice = SolverOption.Read(parse, solver);
+            if (choice == DiffOp.Control.OptimalControl.OcpSolverChoice.Structured)
+            {
+                static bool IsQp(string name)
+                {
+                    var model = EnvironmentCatalog.CreatePolicyModel(name, []);
+                    return model.BuildOcp(model.StepHorizon, model.TrueTheta()).IsQuadraticProgram;
+                }
+                var notQp = names.Where(n => !IsQp(n)).ToArray();
+                if (notQp.Length > 0)
+                    throw new ArgumentException($"--solver structured solves convex-QP OCPs only, and the policy OCP of {string.Join(", ", notQp)} is not one: " +
+                                                $"choose those with --env (voltage is a QP), or use --solver auto.");
+            }
+            var suite = new BenchmarkSuite(parse.GetValue(quick), choice);
             var rows = new List<BenchmarkRow>();
             if (!parse.GetValue(json))
                 output.WriteLine($"{"case",-18} {"H",4}  {"phase",-20} {"median ms",10} {"p90 ms",10} {"alloc B",10} {"reps",6}");

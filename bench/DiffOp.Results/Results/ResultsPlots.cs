@@ -123,7 +123,7 @@ internal static class ResultsPlots
         foreach (var (phase, label, color) in new[]
                  {
                      ("backward_dense", "backward, dense LU", Colors.C3), ("backward_structured", "backward, structured (full Jacobian)", Colors.C0),
-                     ("backward_vjp", "backward, structured VJP", Colors.C2), ("forward", "forward (Ipopt)", Colors.Gray),
+                     ("backward_vjp", "backward, structured VJP", Colors.C2), ("forward", "forward (structured QP)", Colors.Gray),
                  })
         {
             var points = sweep.Where(r => r.Phase == phase && r.MedianMs > 0).OrderBy(r => r.Horizon).ToArray();
