@@ -123,7 +123,7 @@ public sealed class VoltagePolicyModel : IPolicyModel
     /// −6.796 (−6.788 … −6.807) and Traj −6.788 (−6.754 … −6.812), against −6.795 and −6.780 when the whole batch is tested
     /// (K = 50); <see cref="TrainingOptions.Recommended"/> gave −6.711 / −0.1075 and −6.642 / −0.1061 (5 seeds; docs/training.md).
     /// While θ stays put, ĝ pools up to 8 batches drawn at it (<see cref="TrainingOptions.PooledBatches"/>), for the same budget:
-    /// over the same 10 seeds Step −6.800 (−6.792 … −6.807) and Traj −6.792 (−6.746 … −6.807).
+    /// over the same 10 seeds Step −6.800 (−6.792 … −6.807) and Traj −6.795 (−6.770 … −6.807).
     /// </remarks>
     public TrainingOptions RecommendedOptions(PolicyMode mode)
     {

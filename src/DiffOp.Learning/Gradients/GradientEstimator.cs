@@ -63,9 +63,10 @@ public static class GradientEstimator
         else
         {
             bool baseline = kind == GradientEstimatorKind.ReinforceWithBaseline;
+            var whole = baseline && startBlock == 0 ? WholeBatch(kept, k => rollouts[k].Cost) : default;
             foreach (int i in kept)
             {
-                double b = baseline ? MeanOutsideGroup(kept, i, groupSize, startBlock, k => rollouts[k].Cost) : 0.0;
+                double b = !baseline ? 0.0 : startBlock == 0 ? MeanOutsideGroup(whole, kept, i, groupSize, k => rollouts[k].Cost) : MeanOutsideGroup(kept, i, groupSize, startBlock, k => rollouts[k].Cost);
                 Add(g, (rollouts[i].Cost - b) / n, rollouts[i].Score);
             }
         }
@@ -92,13 +93,19 @@ public static class GradientEstimator
             for (int t = r.Steps - 1; t >= 0; t--) { sum += r.StageCosts[t]; R[t] = sum; }
             toGo[k] = R;
         }
+        // Without start blocks a baseline is the whole batch's mean outside the group: the batch's sums per step, once.
+        var wholeAt = new (double Sum, int Count)[longest];
+        if (startBlock == 0)
+            for (int t = 0; t < longest; t++) { int step = t; wholeAt[t] = WholeBatch(kept, other => toGo[other]![step]); }
         foreach (int k in kept)
         {
             var r = rollouts[k];
             for (int t = 0; t < r.Steps; t++)
             {
                 int step = t;
-                double b = MeanOutsideGroup(kept, k, groupSize, startBlock, other => toGo[other]![step]);
+                double b = startBlock == 0
+                    ? MeanOutsideGroup(wholeAt[t], kept, k, groupSize, other => toGo[other]![step])
+                    : MeanOutsideGroup(kept, k, groupSize, startBlock, other => toGo[other]![step]);
                 double weight = (toGo[k]![t] - b) / n;
                 Add(g, weight, r.StageScores.AsSpan(t * d, d));
             }
@@ -129,6 +136,32 @@ public static class GradientEstimator
             if (startBlock > 0 && k / startBlock != i / startBlock) continue;
             sum += value(k);
             count++;
+        }
+        return count > 0 ? sum / count : 0.0;
+    }
+
+    /// <summary>Σ value and the count over every kept rollout.</summary>
+    private static (double Sum, int Count) WholeBatch(int[] kept, Func<int, double> value)
+    {
+        double sum = 0;
+        foreach (int k in kept) sum += value(k);
+        return (sum, kept.Length);
+    }
+
+    /// <summary>
+    /// Mean of value(r) over kept rollouts outside rollout i's group, from the whole batch's sum minus the group's members
+    /// (linear in the batch instead of quadratic: a pooled batch has hundreds of rollouts); 0 when there is none.
+    /// </summary>
+    private static double MeanOutsideGroup((double Sum, int Count) whole, int[] kept, int i, int groupSize, Func<int, double> value)
+    {
+        double sum = whole.Sum;
+        int count = whole.Count;
+        int first = i - (i % groupSize);
+        for (int k = first; k < first + groupSize; k++)
+        {
+            if (Array.BinarySearch(kept, k) < 0) continue;
+            sum -= value(k);
+            count--;
         }
         return count > 0 ? sum / count : 0.0;
     }
