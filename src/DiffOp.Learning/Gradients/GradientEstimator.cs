@@ -44,14 +44,22 @@ public static class GradientEstimator
     /// </param>
     /// <exception cref="ArgumentException">Reward-to-go without per-step scores, a group size other than 1 or 2, or a start block that is not a positive multiple of the group size.</exception>
     public static double[] Estimate(GradientEstimatorKind kind, IReadOnlyList<RolloutResult> rollouts, int parameterCount, int groupSize = 1, double scoreScale = 1.0,
-        int startBlock = 0)
+        int startBlock = 0) => Estimate(kind, rollouts, parameterCount, groupSize, scoreScale, startBlock, leftOut: default);
+
+    /// <summary>
+    /// <see cref="Estimate(GradientEstimatorKind, IReadOnlyList{RolloutResult}, int, int, double, int)"/> as if the rollouts
+    /// <paramref name="leftOut"/> (first index, count) had been dropped: a jackknife replicate without copying the batch.
+    /// </summary>
+    internal static double[] Estimate(GradientEstimatorKind kind, IReadOnlyList<RolloutResult> rollouts, int parameterCount, int groupSize, double scoreScale,
+        int startBlock, (int First, int Count) leftOut)
     {
         ArgumentNullException.ThrowIfNull(rollouts);
         if (groupSize is not (1 or 2)) throw new ArgumentException($"The group size must be 1 or 2 (antithetic pairs), got {groupSize}.", nameof(groupSize));
         if (startBlock < 0 || startBlock % groupSize != 0)
             throw new ArgumentException($"A start block holds whole groups: it must be 0 or a positive multiple of the group size {groupSize}, got {startBlock}.", nameof(startBlock));
         var g = new double[parameterCount];
-        var kept = Enumerable.Range(0, rollouts.Count).Where(i => !rollouts[i].Dropped).ToArray();
+        var kept = Enumerable.Range(0, rollouts.Count)
+            .Where(i => !rollouts[i].Dropped && (i < leftOut.First || i >= leftOut.First + leftOut.Count)).ToArray();
         int n = kept.Length;
         if (n == 0) return g;
         if (kind == GradientEstimatorKind.RewardToGo) RewardToGo(rollouts, kept, groupSize, startBlock, g);

@@ -40,8 +40,12 @@ public static class TrainingBatch
     public static double[] Estimate(TrainingOptions options, IReadOnlyList<RolloutResult> results, int parameterCount)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return GradientEstimator.Estimate(options.Estimator, results, parameterCount, options.Antithetic ? 2 : 1, ScoreScale(options), options.RolloutsPerStart);
+        return EstimateWithout(options, results, parameterCount, leftOut: default);
     }
+
+    /// <summary>ĝ with the rollouts <paramref name="leftOut"/> (first index, count) treated as dropped.</summary>
+    private static double[] EstimateWithout(TrainingOptions options, IReadOnlyList<RolloutResult> results, int parameterCount, (int First, int Count) leftOut) =>
+        GradientEstimator.Estimate(options.Estimator, results, parameterCount, options.Antithetic ? 2 : 1, ScoreScale(options), options.RolloutsPerStart, leftOut);
 
     /// <summary>
     /// The jackknife of <see cref="Estimate"/>: one estimate per group of kept rollouts (a rollout, an antithetic pair, or
@@ -56,8 +60,7 @@ public static class TrainingBatch
         int groupSize = options.RolloutsPerStart > 0 ? options.RolloutsPerStart : options.Antithetic ? 2 : 1;
         var groups = Enumerable.Range(0, results.Count).Where(i => !results[i].Dropped).Select(i => i / groupSize).Distinct().ToArray();
         if (groups.Length < 2) return [];
-        return groups.Select(left => Estimate(options,
-            results.Select((r, i) => i / groupSize == left ? r with { Dropped = true } : r).ToArray(), parameterCount)).ToArray();
+        return groups.Select(left => EstimateWithout(options, results, parameterCount, leftOut: (left * groupSize, groupSize))).ToArray();
     }
 
     /// <summary>σ²/Var(ε) when the score is normalized by the truncated noise's variance, else 1.</summary>
