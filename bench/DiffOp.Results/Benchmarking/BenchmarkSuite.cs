@@ -43,9 +43,7 @@ internal sealed class BenchmarkSuite(bool quick, OcpSolverChoice solver = OcpSol
         var ocp = ProblemLimits.Build(model, horizon, theta);
         var x0 = model.InitialStates[0].ToArray();
         var context = ocp.DefaultContext();
-        var options = new OcpSolverOptions { Solver = solver };
-        options.ValidateFor(ocp);   // structured on a non-QP: the clear error of the solver's constructor, before anything is measured
-        using var policySolver = new OcpSolver(ocp, options);
+        using var policySolver = new OcpSolver(ocp, new OcpSolverOptions { Solver = solver });
         var solution = policySolver.Solve(theta, x0, context).EnsureSuccess();
         yield return Row(name, model.Name, horizon, "forward", () => policySolver.Solve(theta, x0, context)) with
         {

@@ -34,17 +34,12 @@ internal static class BenchCommand
             var names = parse.GetValue(envs) is { Length: > 0 } chosen ? chosen : [.. EnvironmentCatalog.Names];
             foreach (var n in names) EnvironmentCatalog.Find(n);   // validates before measuring anything
             var choice = SolverOption.Read(parse, solver);
-            if (choice == DiffOp.Control.OptimalControl.OcpSolverChoice.Structured)
+            // --solver structured on a task that is not a QP: the solver's own error, before anything is measured.
+            var solverOptions = new DiffOp.Control.OptimalControl.OcpSolverOptions { Solver = choice };
+            foreach (var n in choice == DiffOp.Control.OptimalControl.OcpSolverChoice.Structured ? names : [])
             {
-                static bool IsQp(string name)
-                {
-                    var model = EnvironmentCatalog.CreatePolicyModel(name, []);
-                    return model.BuildOcp(model.StepHorizon, model.TrueTheta()).IsQuadraticProgram;
-                }
-                var notQp = names.Where(n => !IsQp(n)).ToArray();
-                if (notQp.Length > 0)
-                    throw new ArgumentException($"--solver structured solves convex-QP OCPs only, and the policy OCP of {string.Join(", ", notQp)} is not one: " +
-                                                $"choose those with --env (voltage is a QP), or use --solver auto.");
+                var model = EnvironmentCatalog.CreatePolicyModel(n, []);
+                solverOptions.ValidateFor(model.BuildOcp(model.StepHorizon, model.TrueTheta()));
             }
             var suite = new BenchmarkSuite(parse.GetValue(quick), choice);
             var rows = new List<BenchmarkRow>();

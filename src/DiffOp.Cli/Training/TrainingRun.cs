@@ -27,9 +27,7 @@ internal static class TrainingRun
                 theta = checkpoint.FlatTheta(setup.Ocp.Parameters);
                 checkpoint.RestoreOptimizer(optimizer);
                 completed = checkpoint.Iteration;
-                carried = checkpoint.PooledBatches;
-                if (carried > options.PooledBatches - 1)
-                    throw new InvalidDataException($"{paramsPath} carries {carried} pooled batches, more than config.json's pool_batches = {options.PooledBatches} allows: the folder mixes two runs; start a new run with --out.");
+                carried = checkpoint.PooledBatches;   // the Trainer refuses more than the run's PooledBatches − 1
             }
             else
             {

@@ -74,7 +74,7 @@ public static class GradientEstimator
             var whole = baseline && startBlock == 0 ? WholeBatch(kept, k => rollouts[k].Cost) : default;
             foreach (int i in kept)
             {
-                double b = !baseline ? 0.0 : startBlock == 0 ? MeanOutsideGroup(whole, kept, i, groupSize, k => rollouts[k].Cost) : MeanOutsideGroup(kept, i, groupSize, startBlock, k => rollouts[k].Cost);
+                double b = !baseline ? 0.0 : startBlock == 0 ? MeanOutsideGroup(whole, kept, i, groupSize, k => rollouts[k].Cost) : MeanInBlockOutsideGroup(kept, i, groupSize, startBlock, k => rollouts[k].Cost);
                 Add(g, (rollouts[i].Cost - b) / n, rollouts[i].Score);
             }
         }
@@ -113,7 +113,7 @@ public static class GradientEstimator
                 int step = t;
                 double b = startBlock == 0
                     ? MeanOutsideGroup(wholeAt[t], kept, k, groupSize, other => toGo[other]![step])
-                    : MeanOutsideGroup(kept, k, groupSize, startBlock, other => toGo[other]![step]);
+                    : MeanInBlockOutsideGroup(kept, k, groupSize, startBlock, other => toGo[other]![step]);
                 double weight = (toGo[k]![t] - b) / n;
                 Add(g, weight, r.StageScores.AsSpan(t * d, d));
             }
@@ -121,27 +121,18 @@ public static class GradientEstimator
     }
 
     /// <summary>
-    /// Mean of value(r) over kept rollouts outside rollout i's group (and, with a start block, inside i's block); 0 when
-    /// there is none (no baseline).
+    /// Mean of value(r) over the kept rollouts of rollout i's start block outside i's group; 0 when there is none (no
+    /// baseline). kept is ascending, so the block is one slice of it: a pooled batch of many blocks stays linear in its size.
     /// </summary>
-    private static double MeanOutsideGroup(int[] kept, int i, int groupSize, int startBlock, Func<int, double> value)
+    private static double MeanInBlockOutsideGroup(int[] kept, int i, int groupSize, int startBlock, Func<int, double> value)
     {
         double sum = 0;
         int count = 0;
-        // kept is ascending: with a start block only its slice is visited (the same rollouts in the same order as a full
-        // pass, so the same sum), which keeps a pooled batch of many blocks linear instead of quadratic in its size.
-        int from = 0, to = kept.Length;
-        if (startBlock > 0)
-        {
-            int first = i - (i % startBlock);
-            from = LowerBound(kept, first);
-            to = LowerBound(kept, first + startBlock);
-        }
-        for (int j = from; j < to; j++)
+        int first = i - (i % startBlock);
+        for (int j = LowerBound(kept, first), end = LowerBound(kept, first + startBlock); j < end; j++)
         {
             int k = kept[j];
             if (k / groupSize == i / groupSize) continue;
-            if (startBlock > 0 && k / startBlock != i / startBlock) continue;
             sum += value(k);
             count++;
         }

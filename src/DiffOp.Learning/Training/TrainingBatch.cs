@@ -57,7 +57,7 @@ public static class TrainingBatch
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(results);
-        int groupSize = options.RolloutsPerStart > 0 ? options.RolloutsPerStart : options.Antithetic ? 2 : 1;
+        int groupSize = options.WholeGroupSize;
         var groups = Enumerable.Range(0, results.Count).Where(i => !results[i].Dropped).Select(i => i / groupSize).Distinct().ToArray();
         if (groups.Length < 2) return [];
         return groups.Select(left => EstimateWithout(options, results, parameterCount, leftOut: (left * groupSize, groupSize))).ToArray();

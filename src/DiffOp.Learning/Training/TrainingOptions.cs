@@ -141,11 +141,16 @@ public sealed record TrainingOptions
     {
         get
         {
-            int group = RolloutsPerStart > 0 ? RolloutsPerStart : Antithetic ? 2 : 1;
-            int groups = (int)Math.Floor((CandidateTestFraction * Rollouts / group) + 1e-9);
-            return Math.Clamp(groups, 1, Math.Max(1, Rollouts / group)) * group;
+            int groups = (int)Math.Floor((CandidateTestFraction * Rollouts / WholeGroupSize) + 1e-9);
+            return Math.Clamp(groups, 1, Math.Max(1, Rollouts / WholeGroupSize)) * WholeGroupSize;
         }
     }
+
+    /// <summary>
+    /// The rollouts that belong together in the estimate and must stay whole when part of a batch is used: a start block
+    /// (<see cref="RolloutsPerStart"/>), an antithetic pair, or one rollout.
+    /// </summary>
+    internal int WholeGroupSize => RolloutsPerStart > 0 ? RolloutsPerStart : Antithetic ? 2 : 1;
 
     /// <summary>
     /// Update the entries whose lower bound (<see cref="ParameterLowerBounds"/>) is ≥ 0 in log scale
